@@ -27,8 +27,12 @@ public static class LineFramer
         {
             line = default;
 
-            // Without a terminator, maxLineLength bytes and a CR may still be a legal line in the making.
-            return buffer.Length > (long)maxLineLength + 1 ? LineStatus.TooLong : LineStatus.Incomplete;
+            // Without a terminator, maxLineLength bytes and a CR may still be a legal line in the making;
+            // more bytes, or maxLineLength + 1 bytes that do not end in a CR, never can.
+            long length = buffer.Length;
+            bool tooLong = length > (long)maxLineLength + 1 ||
+                (length > 0 && length == (long)maxLineLength + 1 && !EndsWithCarriageReturn(buffer));
+            return tooLong ? LineStatus.TooLong : LineStatus.Incomplete;
         }
 
         line = buffer.Slice(0, lineFeed.Value);

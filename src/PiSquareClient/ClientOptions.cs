@@ -1,0 +1,38 @@
+using System.Numerics;
+using IotSquares.Protocol;
+
+namespace IotSquares.Client;
+
+/// <summary>What one run of the client does.</summary>
+public sealed record ClientOptions
+{
+    /// <summary>The textbook's port, and ours.</summary>
+    public const int DefaultPort = 50007;
+
+    /// <summary>The server's host name or address.</summary>
+    public string Host { get; init; } = "localhost";
+
+    /// <summary>The server's TCP port.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The first integer to send.</summary>
+    public BigInteger Start { get; init; } = BigInteger.Zero;
+
+    /// <summary>How many consecutive integers to send (the textbook sends 0..99).</summary>
+    public long Count { get; init; } = 100;
+
+    /// <summary>The dialect to speak.</summary>
+    public ClientDialect Dialect { get; init; } = ClientDialect.Framed;
+
+    /// <summary>Requests in flight at once (framed dialect only); 1 is lockstep.</summary>
+    public int Pipeline { get; init; } = 1;
+
+    /// <summary>How long to wait for the connection.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long to wait for any reply.</summary>
+    public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The limits the client holds replies to.</summary>
+    public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
+}

@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace IotSquares.Client.Exchange;
+
+/// <summary>Parses one message from the front of a buffer, advancing it; false when more bytes are needed.</summary>
+internal delegate bool MessageParser<T>(ref ReadOnlySequence<byte> buffer, out T message);
+
+/// <summary>
+/// A connected socket with a pipe reader and writer, where every read has the receive timeout.
+/// Failures become <see cref="ExchangeFailedException"/> with the exit code that fits.
+/// </summary>
+internal sealed class ClientConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly TimeSpan _receiveTimeout;
+
+    private ClientConnection(Socket socket, TimeSpan receiveTimeout)
+    {
+        _socket = socket;
+        _receiveTimeout = receiveTimeout;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        Writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        RemoteEndPoint = socket.RemoteEndPoint?.ToString() ?? "unknown";
+    }
+
+    public PipeReader Reader { get; }
+
+    public PipeWriter Writer { get; }
+
+    public string RemoteEndPoint { get; }
+
+    /// <summary>Connects to the first address of <paramref name="host"/> that answers.</summary>
+    public static async Task<ClientConnection> ConnectAsync(string host, int port, TimeSpan connectTimeout, TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        }
+        catch (SocketException ex)
+        {
+            throw new ExchangeFailedException(ClientExitCodes.CannotConnect, $"cannot resolve '{host}': {ex.Message}", ex);
+        }
+
+        string lastError = "no address";
+        foreach (IPAddress address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(connectTimeout);
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token);
+                return new ClientConnection(socket, receiveTimeout);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                lastError = $"{address}: {ex.Message}";
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                lastError = $"{address}: no answer within {connectTimeout.TotalSeconds:0.###} s";
+            }
+        }
+
+        throw new ExchangeFailedException(ClientExitCodes.CannotConnect, $"cannot connect to {host}:{port} ({lastError})");
+    }
+
+    /// <summary>Reads until <paramref name="parse"/> yields one message, within the receive timeout.</summary>
+    public async ValueTask<T> ReadMessageAsync<T>(MessageParser<T> parse, string waitingFor, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_receiveTimeout);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await Reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ExchangeFailedException(
+                    ClientExitCodes.Timeout,
+                    $"no {waitingFor} from the server within {_receiveTimeout.TotalSeconds:0.###} s");
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+                throw new ExchangeFailedException(ClientExitCodes.ConnectionLost, $"connection lost while waiting for {waitingFor}: {ex.Message}", ex);
+            }
+
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (parse(ref buffer, out T message))
+            {
+                // Consumed up to the message, examined no further: more whole messages may be waiting.
+                Reader.AdvanceTo(buffer.Start);
+                return message;
+            }
+
+            Reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new ExchangeFailedException(ClientExitCodes.ConnectionLost, $"the server closed the connection while the client waited for {waitingFor}");
+            }
+        }
+    }
+
+    /// <summary>Sends whatever has been written.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Writer.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            throw new ExchangeFailedException(ClientExitCodes.ConnectionLost, $"connection lost while sending: {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Reader.CompleteAsync();
+        try
+        {
+            await Writer.CompleteAsync();
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Already closed by the peer: nothing left to send.
+        }
+
+        await _stream.DisposeAsync();
+    }
+}

@@ -1,0 +1,31 @@
+using IotSquares.Protocol;
+
+namespace IotSquares.Client.Exchange;
+
+/// <summary>How an exchange ended.</summary>
+/// <param name="ExitCode">One of <see cref="ClientExitCodes"/>.</param>
+/// <param name="Dialect">The dialect spoken (Unknown if the handshake never finished).</param>
+/// <param name="Greeting">The server's greeting as received.</param>
+/// <param name="Requested">How many integers were to be squared.</param>
+/// <param name="Verified">How many squares arrived and were correct.</param>
+/// <param name="Errors">How many error replies or failures there were.</param>
+/// <param name="Elapsed">Time from connected to done.</param>
+/// <param name="ServerCount">The count the server gave in its goodbye, if it gave one.</param>
+/// <param name="Message">What went wrong, when something did.</param>
+public sealed record ExchangeResult(
+    int ExitCode,
+    Dialect Dialect,
+    string? Greeting,
+    long Requested,
+    long Verified,
+    long Errors,
+    TimeSpan Elapsed,
+    long? ServerCount,
+    string? Message)
+{
+    /// <summary>True when every requested square was verified.</summary>
+    public bool Succeeded => ExitCode == ClientExitCodes.Success;
+
+    /// <summary>Squares verified per second.</summary>
+    public double Rate => Elapsed > TimeSpan.Zero ? Verified / Elapsed.TotalSeconds : 0;
+}

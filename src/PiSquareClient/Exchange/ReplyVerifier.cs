@@ -1,0 +1,71 @@
+using IotSquares.Protocol.Errors;
+using IotSquares.Protocol.Events;
+using IotSquares.Protocol.Framed;
+using IotSquares.Protocol.Numbers;
+
+namespace IotSquares.Client.Exchange;
+
+/// <summary>
+/// Checks each reply against the square the client computes itself, in order, so no square is
+/// skipped, duplicated or wrong without the run saying so.
+/// </summary>
+internal sealed class ReplyVerifier
+{
+    private readonly RequestSequence _requests;
+    private readonly ConnectionInfo _connection;
+    private readonly IExchangeObserver _observer;
+    private readonly ExchangeProgress _progress;
+
+    public ReplyVerifier(RequestSequence requests, ConnectionInfo connection, IExchangeObserver observer, ExchangeProgress progress)
+    {
+        _requests = requests;
+        _connection = connection;
+        _observer = observer;
+        _progress = progress;
+    }
+
+    /// <summary>Judges the reply to request <paramref name="index"/>; throws when the exchange cannot go on.</summary>
+    public void Verify(long index, in ServerMessage reply)
+    {
+        ProtocolInteger value = _requests[index];
+        switch (reply.Kind)
+        {
+            case ServerMessageKind.Square:
+                ProtocolInteger expected = value.Square();
+                if (reply.Square != expected)
+                {
+                    _progress.Errors++;
+                    throw new ExchangeFailedException(
+                        ClientExitCodes.WrongSquare,
+                        $"wrong square for {value}: expected {expected}, the server sent {reply.Square}");
+                }
+
+                _progress.Verified++;
+                _observer.SquareServed(_connection, value, reply.Square, _progress.Verified);
+                return;
+
+            case ServerMessageKind.Error:
+                _progress.Errors++;
+                _observer.RequestRejected(_connection, reply.Error);
+                if (reply.Error.ClosesConnection)
+                {
+                    throw new ExchangeFailedException(ClientExitCodes.Refused, $"the server closed the exchange at {value}: {reply.Error}");
+                }
+
+                return;
+
+            case ServerMessageKind.Goodbye:
+                _progress.ServerCount = reply.Count;
+                _observer.GoodbyeSaid(_connection, GoodbyeInitiator.Server, reply.Count);
+                throw new ExchangeFailedException(
+                    ClientExitCodes.ConnectionLost,
+                    $"the server said goodbye ({reply.Text ?? "no reason given"}) after {reply.Count} squares; {value} and later were not answered");
+
+            default:
+                _progress.Errors++;
+                throw new ExchangeFailedException(
+                    ClientExitCodes.ProtocolError,
+                    $"the reply to {value} is not a square: '{reply.Text}' ({ProtocolError.Describe(reply.Error.Code)})");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using IotSquares.Client.CommandLine;
+
+return await ClientCommand.Create(Console.Out, Console.Error).Parse(args).InvokeAsync();

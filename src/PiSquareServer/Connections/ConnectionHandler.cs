@@ -1,0 +1,187 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using IotSquares.Protocol;
+using IotSquares.Protocol.Errors;
+using IotSquares.Protocol.Events;
+using IotSquares.Protocol.Framed;
+using IotSquares.Protocol.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace IotSquares.Server.Connections;
+
+/// <summary>
+/// Serves one client: reads, recognises the dialect, hands whole messages to the session, flushes its
+/// replies once per read (so pipelined requests are answered in batches), and closes cleanly. Every
+/// wait has a limit; nothing a client sends can throw out of <see cref="RunAsync"/>.
+/// </summary>
+internal sealed partial class ConnectionHandler
+{
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true);
+    private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 4096, leaveOpen: true);
+
+    private readonly ConnectionInfo _connection;
+    private readonly Socket _socket;
+    private readonly ConnectionSettings _settings;
+    private readonly IExchangeObserver _observer;
+    private readonly ILogger _logger;
+    private IServerSession? _session;
+
+    public ConnectionHandler(ConnectionInfo connection, Socket socket, ConnectionSettings settings, IExchangeObserver observer, ILogger logger)
+    {
+        _connection = connection;
+        _socket = socket;
+        _settings = settings;
+        _observer = observer;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the exchange to its end.</summary>
+    /// <param name="shutdown">Signals a graceful stop: answer what has arrived, say goodbye, close.</param>
+    /// <param name="abort">Signals that the graceful stop took too long: close now.</param>
+    public async Task RunAsync(CancellationToken shutdown, CancellationToken abort)
+    {
+        _observer.ConnectionOpened(_connection);
+        CloseReason reason = CloseReason.ConnectionLost;
+        var stream = new NetworkStream(_socket, ownsSocket: false);
+        PipeReader reader = PipeReader.Create(stream, ReaderOptions);
+        PipeWriter writer = PipeWriter.Create(stream, WriterOptions);
+        try
+        {
+            // A shutdown wakes the pending read instead of cancelling it, so buffered requests are still answered.
+            using CancellationTokenRegistration wake = shutdown.Register(static r => ((PipeReader)r!).CancelPendingRead(), reader);
+            reason = await ExchangeAsync(reader, writer, abort);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            LogConnectionLost(_connection.Id, ex.Message);
+            reason = CloseReason.ConnectionLost;
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            reason = CloseReason.ServerShutdown;
+        }
+#pragma warning disable CA1031 // The server outlives any bug a client's bytes may reach: report it, tell the client, close.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(ex, _connection.Id);
+            reason = CloseReason.ProtocolError;
+            await TryWriteInternalErrorAsync(writer);
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+            await writer.CompleteAsync();
+            await stream.DisposeAsync();
+            await SocketCloser.CloseGracefullyAsync(_socket, _settings.LingerTimeout);
+            _observer.ConnectionClosed(_connection, reason, _session?.SquaresServed ?? 0);
+        }
+    }
+
+    private async Task<CloseReason> ExchangeAsync(PipeReader reader, PipeWriter writer, CancellationToken abort)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        while (true)
+        {
+            deadline.CancelAfter(_session is { IsHandshakeComplete: true } ? _settings.IdleTimeout : _settings.HandshakeTimeout);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+            {
+                await SayAsync(writer, ProtocolError.For(ErrorCode.TimedOut), abort);
+                return CloseReason.TimedOut;
+            }
+
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (_session is null)
+            {
+                DetectionResult detected = DialectDetector.Detect(buffer);
+                if (detected == DetectionResult.Unknown)
+                {
+                    await SayAsync(writer, ProtocolError.For(ErrorCode.HandshakeRequired), abort);
+                    return CloseReason.ProtocolError;
+                }
+
+                if (detected == DetectionResult.NeedMoreData)
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (result.IsCompleted || result.IsCanceled)
+                    {
+                        return result.IsCanceled ? CloseReason.ServerShutdown : CloseReason.PeerClosed;
+                    }
+
+                    continue;
+                }
+
+                _session = CreateSession(detected);
+            }
+
+            SessionStatus status = _session.Process(ref buffer, writer);
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (!status.IsClosing && result.IsCanceled)
+            {
+                _session.WriteShutdown(writer);
+                status = SessionStatus.Close(CloseReason.ServerShutdown);
+            }
+            else if (!status.IsClosing && result.IsCompleted)
+            {
+                // The client closed its side; anything left is an unterminated line, which is dropped.
+                status = SessionStatus.Close(CloseReason.PeerClosed);
+            }
+
+            if (writer.UnflushedBytes > 0)
+            {
+                await writer.FlushAsync(abort);
+            }
+
+            if (status.IsClosing)
+            {
+                return status.Reason;
+            }
+        }
+    }
+
+    private IServerSession CreateSession(DetectionResult dialect) => dialect == DetectionResult.Textbook
+        ? new TextbookServerSession(_settings.Textbook, _connection, _observer)
+        : new FramedServerSession(_settings.Framed, _connection, _observer);
+
+    // Says a fatal error in the session's dialect, or as a framed line when no dialect was recognised.
+    private async Task SayAsync(PipeWriter writer, ProtocolError error, CancellationToken abort)
+    {
+        if (_session is null)
+        {
+            FramedCodec.WriteError(writer, error);
+            _observer.RequestRejected(_connection, error);
+        }
+        else
+        {
+            _session.WriteFatalError(writer, error);
+        }
+
+        await writer.FlushAsync(abort);
+    }
+
+    private async Task TryWriteInternalErrorAsync(PipeWriter writer)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_settings.LingerTimeout);
+            await SayAsync(writer, ProtocolError.For(ErrorCode.InternalError), timeout.Token);
+        }
+#pragma warning disable CA1031 // Best effort on a connection that is already failing.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: lost ({Detail})")]
+    private partial void LogConnectionLost(long connectionId, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connection {ConnectionId}: unexpected failure; the connection is closed, the server goes on")]
+    private partial void LogUnexpected(Exception exception, long connectionId);
+}

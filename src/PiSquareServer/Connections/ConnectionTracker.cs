@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using IotSquares.Protocol.Errors;
+using IotSquares.Protocol.Events;
+using IotSquares.Protocol.Framed;
+using IotSquares.Server.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IotSquares.Server.Connections;
+
+/// <summary>
+/// Owns every accepted connection: enforces the connection limit, runs each exchange, and on
+/// shutdown asks them all to finish gracefully, then aborts whatever is still running at the deadline.
+/// </summary>
+internal sealed partial class ConnectionTracker : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<long, Task> _running = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly ServerOptions _options;
+    private readonly ConnectionSettings _settings;
+    private readonly IExchangeObserver _observer;
+    private readonly ILogger<ConnectionTracker> _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private long _lastId;
+    private int _served;
+
+    public ConnectionTracker(
+        IOptions<ServerOptions> options,
+        IEnumerable<IExchangeObserver> observers,
+        ILogger<ConnectionTracker> logger,
+        ILoggerFactory loggerFactory)
+    {
+        _options = options.Value;
+        _settings = new ConnectionSettings(_options);
+        _logger = logger;
+        _loggerFactory = loggerFactory;
+        _observer = new ExchangeObservers(observers, (observer, ex) => LogObserverFault(ex, observer.GetType().Name));
+    }
+
+    /// <summary>How many connections are being served now (refused ones not counted).</summary>
+    public int ActiveCount => Volatile.Read(ref _served);
+
+    /// <summary>Starts serving <paramref name="socket"/>, or refuses it when the server is full.</summary>
+    public void Accept(Socket socket)
+    {
+        socket.NoDelay = true; // Lockstep exchanges wait on every reply: never hold one back for Nagle.
+        long id = Interlocked.Increment(ref _lastId);
+        var connection = new ConnectionInfo(id, socket.RemoteEndPoint?.ToString() ?? "unknown");
+
+        // Reserve the slot first: a connection may end and remove itself before Accept returns.
+        _running[id] = Task.CompletedTask;
+        bool admitted = !_shutdown.IsCancellationRequested && TryTakeSlot();
+
+        Task task = admitted ? ServeAsync(id, connection, socket) : RefuseAsync(id, connection, socket);
+        _running.TryUpdate(id, task, Task.CompletedTask);
+    }
+
+    /// <summary>Asks every connection to finish, waits up to <paramref name="timeout"/>, then aborts the rest.</summary>
+    public async Task ShutdownAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _shutdown.CancelAsync();
+        Task all = Task.WhenAll(_running.Values);
+        Task finished = await Task.WhenAny(all, Task.Delay(timeout, cancellationToken));
+        if (finished != all)
+        {
+            LogAborting(_running.Count, timeout);
+            await _abort.CancelAsync();
+            await Task.WhenAny(all, Task.Delay(_settings.LingerTimeout * 2, CancellationToken.None));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _abort.CancelAsync();
+        _shutdown.Dispose();
+        _abort.Dispose();
+    }
+
+    private bool TryTakeSlot()
+    {
+        if (Interlocked.Increment(ref _served) <= _options.MaxConnections)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _served);
+        return false;
+    }
+
+    private async Task ServeAsync(long id, ConnectionInfo connection, Socket socket)
+    {
+        try
+        {
+            await Task.Yield(); // Leave the accept loop at once; the exchange runs on the thread pool.
+            var handler = new ConnectionHandler(connection, socket, _settings, _observer, _loggerFactory.CreateLogger<ConnectionHandler>());
+            await handler.RunAsync(_shutdown.Token, _abort.Token);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _served);
+            _running.TryRemove(id, out _);
+        }
+    }
+
+    private async Task RefuseAsync(long id, ConnectionInfo connection, Socket socket)
+    {
+        try
+        {
+            LogRefused(connection.RemoteEndPoint, _options.MaxConnections);
+            var reply = new ArrayBufferWriter<byte>(64);
+            FramedCodec.WriteError(reply, ProtocolError.For(ErrorCode.ServerBusy));
+            using var timeout = new CancellationTokenSource(_settings.LingerTimeout);
+            await socket.SendAsync(reply.WrittenMemory, SocketFlags.None, timeout.Token);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The refused client is gone already; nothing to tell it.
+        }
+        finally
+        {
+            await SocketCloser.CloseGracefullyAsync(socket, _settings.LingerTimeout);
+            _observer.ConnectionClosed(connection, CloseReason.ServerBusy, 0);
+            _running.TryRemove(id, out _);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {RemoteEndPoint}: already serving the maximum of {MaxConnections} connections")]
+    private partial void LogRefused(string remoteEndPoint, int maxConnections);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} connections did not finish within {Timeout}; closing them now")]
+    private partial void LogAborting(int count, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Exchange observer {Observer} failed; the exchange goes on")]
+    private partial void LogObserverFault(Exception exception, string observer);
+}

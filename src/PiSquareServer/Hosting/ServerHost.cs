@@ -1,0 +1,56 @@
+using IotSquares.Protocol.Events;
+using IotSquares.Server.Connections;
+using IotSquares.Server.Listening;
+using IotSquares.Server.Logging;
+using IotSquares.Server.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IotSquares.Server.Hosting;
+
+/// <summary>Builds the server's Generic Host: configuration, logging, services.</summary>
+public static class ServerHost
+{
+    /// <summary>The prefix of environment variables read as configuration, e.g. <c>PISQUARE_Server__Port</c>.</summary>
+    public const string EnvironmentPrefix = "PISQUARE_";
+
+    /// <summary>
+    /// Creates a builder. Configuration sources, later ones winning: appsettings.json beside the
+    /// binary, <c>PISQUARE_</c> environment variables, then <paramref name="overrides"/> (the command line).
+    /// Callers may add services (tests add observers) before building.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(IEnumerable<KeyValuePair<string, string?>> overrides)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+
+            // A service's working directory is not its install directory: look for appsettings.json beside the binary.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        // Under systemd: journal-friendly log lines, READY=1 once started, STOPPING=1 on stop. Elsewhere: nothing.
+        builder.Services.AddSystemd();
+
+        builder.Services.AddOptions<ServerOptions>()
+            .Bind(builder.Configuration.GetSection(ServerOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        builder.Services.AddSingleton<ServerEndpoints>();
+        builder.Services.AddSingleton<IExchangeObserver, LoggingExchangeObserver>();
+        builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services.AddHostedService<SquareServerService>();
+        return builder;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using IotSquares.Server.Connections;
+using IotSquares.Server.Listening;
+using IotSquares.Server.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IotSquares.Server.Hosting;
+
+/// <summary>
+/// The server's lifetime. Sockets are bound in <see cref="StartAsync"/>, before the host reports
+/// itself started, so that systemd's READY=1 (Type=notify) means "clients can connect now".
+/// </summary>
+internal sealed partial class SquareServerService : BackgroundService
+{
+    private readonly ServerOptions _options;
+    private readonly ConnectionTracker _connections;
+    private readonly ServerEndpoints _endpoints;
+    private readonly ILogger<SquareServerService> _logger;
+    private IReadOnlyList<Socket> _listeners = [];
+
+    public SquareServerService(IOptions<ServerOptions> options, ConnectionTracker connections, ServerEndpoints endpoints, ILogger<SquareServerService> logger)
+    {
+        _options = options.Value;
+        _connections = connections;
+        _endpoints = endpoints;
+        _logger = logger;
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            IReadOnlyList<IPAddress> addresses = await ListenAddresses.ResolveAsync(_options.Bind, cancellationToken);
+            _listeners = ListenerFactory.Open(addresses, _options.Port);
+        }
+        catch (SocketException ex)
+        {
+            LogBindFailed(_options.Bind, _options.Port, ex.SocketErrorCode, ex.Message);
+            _endpoints.SetFailed(ex);
+            throw;
+        }
+
+        IPEndPoint[] bound = [.. _listeners.Select(s => (IPEndPoint)s.LocalEndPoint!)];
+        LogListening(string.Join(", ", bound.Select(e => e.ToString())), _options.MaxConnections);
+        _endpoints.SetBound(bound);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        LogStopping(_connections.ActiveCount);
+
+        // Closing the listeners first means no new client arrives while the others are told goodbye.
+        foreach (Socket listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await base.StopAsync(cancellationToken);
+        await _connections.ShutdownAsync(_options.ShutdownTimeout, cancellationToken);
+        LogStopped();
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_listeners.Select(listener => AcceptLoopAsync(listener, stoppingToken)));
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(stoppingToken);
+            }
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Out of file descriptors or a connection reset before accept: wait a moment, keep serving.
+                LogAcceptFailed(ex.SocketErrorCode, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            _connections.Accept(client);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Endpoints} (at most {MaxConnections} clients at once)")]
+    private partial void LogListening(string endpoints, int maxConnections);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot listen on {Bind} port {Port}: {Error} ({Detail})")]
+    private partial void LogBindFailed(string bind, int port, SocketError error, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a connection failed: {Error} ({Detail})")]
+    private partial void LogAcceptFailed(SocketError error, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new clients; saying goodbye to {Count} connected")]
+    private partial void LogStopping(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped")]
+    private partial void LogStopped();
+}

@@ -1,0 +1,77 @@
+using IotSquares.Protocol;
+using IotSquares.Protocol.Errors;
+using IotSquares.Protocol.Events;
+using IotSquares.Protocol.Numbers;
+using Microsoft.Extensions.Logging;
+
+namespace IotSquares.Server.Logging;
+
+/// <summary>
+/// Writes the exchange to the log (the journal, under systemd): one line per connection event at
+/// Information, each square at Debug (the textbook's "Server heard" line), bad requests once each.
+/// </summary>
+public sealed partial class LoggingExchangeObserver : IExchangeObserver
+{
+    private readonly ILogger<LoggingExchangeObserver> _logger;
+
+    /// <summary>Creates the observer.</summary>
+    public LoggingExchangeObserver(ILogger<LoggingExchangeObserver> logger) => _logger = logger;
+
+    /// <inheritdoc />
+    public void ConnectionOpened(ConnectionInfo connection) => LogConnected(connection.Id, connection.RemoteEndPoint);
+
+    /// <inheritdoc />
+    public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) =>
+        LogHandshake(connection.Id, dialect, version);
+
+    /// <inheritdoc />
+    public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            LogHeard(connection.Id, value.ToString(), square.ToString());
+        }
+    }
+
+    /// <inheritdoc />
+    public void RequestRejected(ConnectionInfo connection, ProtocolError error)
+    {
+        if (error.ClosesConnection)
+        {
+            LogFatal(connection.Id, (int)error.Code, error.Text);
+        }
+        else
+        {
+            LogRejected(connection.Id, (int)error.Code, error.Text);
+        }
+    }
+
+    /// <inheritdoc />
+    public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) =>
+        LogGoodbye(connection.Id, initiator, count);
+
+    /// <inheritdoc />
+    public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count) =>
+        LogClosed(connection.Id, connection.RemoteEndPoint, reason, count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: Connected to {RemoteEndPoint}")]
+    private partial void LogConnected(long connectionId, string remoteEndPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: handshake done, dialect {Dialect}, version {Version}")]
+    private partial void LogHandshake(long connectionId, Dialect dialect, int version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Server heard {Value}, sent {Square}")]
+    private partial void LogHeard(long connectionId, string value, string square);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: request refused: ERR {Code} {Text}")]
+    private partial void LogRejected(long connectionId, int code, string text);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing on error: ERR {Code} {Text}")]
+    private partial void LogFatal(long connectionId, int code, string text);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: goodbye from the {Initiator}, {Count} squares served")]
+    private partial void LogGoodbye(long connectionId, GoodbyeInitiator initiator, long count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: closed ({Reason}) {RemoteEndPoint}, {Count} squares served")]
+    private partial void LogClosed(long connectionId, string remoteEndPoint, CloseReason reason, long count);
+}

@@ -1,0 +1,46 @@
+using IotSquares.Protocol;
+
+namespace IotSquares.Server.Options;
+
+/// <summary>
+/// Everything an operator can set, bound from the <c>Server</c> section of appsettings.json,
+/// <c>PISQUARE_Server__*</c> environment variables and the command line.
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>The configuration section these options come from.</summary>
+    public const string SectionName = "Server";
+
+    /// <summary>The textbook's port, and ours.</summary>
+    public const int DefaultPort = 50007;
+
+    /// <summary>The TCP port to listen on; 0 picks a free port (tests).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>
+    /// Where to listen: <c>*</c> (all interfaces, IPv4 and IPv6), an IP address such as
+    /// <c>192.168.1.20</c> or <c>::1</c>, or a host name whose addresses are all bound.
+    /// </summary>
+    public string Bind { get; set; } = "*";
+
+    /// <summary>The most clients served at once; one more is told <c>ERR 503 server busy</c> and closed.</summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>How long a new connection may take to send its whole greeting.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a connection may stay silent between requests.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long stopping may take: answering what is in flight and saying goodbye.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most digits a request may have (see <see cref="ProtocolLimits.MaxDigits"/>).</summary>
+    public int MaxDigits { get; set; } = ProtocolLimits.DefaultMaxDigits;
+
+    /// <summary>The most bytes a request line may have (see <see cref="ProtocolLimits.MaxLineLength"/>).</summary>
+    public int MaxLineLength { get; set; } = ProtocolLimits.DefaultMaxLineLength;
+
+    /// <summary>The protocol limits these options describe.</summary>
+    public ProtocolLimits ToLimits() => new() { MaxDigits = MaxDigits, MaxLineLength = MaxLineLength };
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+
+namespace IotSquares.Server.Options;
+
+/// <summary>
+/// Refuses settings that cannot work, at start-up and with every reason at once, so that a typo in
+/// appsettings.json stops the service with a clear message instead of failing on the first client.
+/// </summary>
+public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"Server:Port must be 0-65535, not {options.Port}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Bind))
+        {
+            failures.Add("Server:Bind must be '*', an IP address or a host name.");
+        }
+
+        if (options.MaxConnections < 1)
+        {
+            failures.Add($"Server:MaxConnections must be at least 1, not {options.MaxConnections}.");
+        }
+
+        RequirePositive(failures, nameof(options.HandshakeTimeout), options.HandshakeTimeout);
+        RequirePositive(failures, nameof(options.IdleTimeout), options.IdleTimeout);
+        RequirePositive(failures, nameof(options.ShutdownTimeout), options.ShutdownTimeout);
+
+        try
+        {
+            options.ToLimits().Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            failures.Add($"Server:{ex.ParamName}: {ex.Message.Split(Environment.NewLine)[0]}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequirePositive(List<string> failures, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Server:{name} must be more than zero and at most a day, not {value}.");
+        }
+    }
+}

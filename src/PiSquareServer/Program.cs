@@ -1,0 +1,3 @@
+using IotSquares.Server.CommandLine;
+
+return await ServerCommand.InvokeAsync(args);
