@@ -44,7 +44,7 @@ internal sealed class FramedExchange
     {
         using var slots = new SemaphoreSlim(window, window);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task sender = SendAsync(requests, slots, stop);
+        Task sender = SendAsync(requests, slots, stop, cancellationToken);
         try
         {
             for (long index = 0; index < requests.Count; index++)
@@ -81,7 +81,7 @@ internal sealed class FramedExchange
             : throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"the server answered BYE with {reply.Kind} instead of BYE <count>");
     }
 
-    private async Task SendAsync(RequestSequence requests, SemaphoreSlim slots, CancellationTokenSource stop)
+    private async Task SendAsync(RequestSequence requests, SemaphoreSlim slots, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         try
         {
@@ -95,9 +95,11 @@ internal sealed class FramedExchange
                 {
                     FramedCodec.WriteNumber(_connection.Writer, requests[next++]);
                 }
-                while (next < requests.Count && slots.Wait(0));
+                while (next < requests.Count && slots.Wait(0, CancellationToken.None));
 
-                await _connection.FlushAsync(stop.Token);
+                // Flushes are never cancelled by the reader: a write cut short could leave the pipe
+                // unsure what was sent. Only the wait for a free slot is interrupted.
+                await _connection.FlushAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -120,6 +120,15 @@ internal sealed partial class ConnectionHandler
                 _session = CreateSession(detected);
             }
 
+            if (_session.Dialect == Dialect.Textbook && !result.IsCompleted && !result.IsCanceled &&
+                buffer.Length <= _settings.Textbook.Limits.MaxLineLength && _socket.Available > 0)
+            {
+                // A textbook message is everything that has arrived (the dialect has no delimiter). The pipe
+                // hands bytes over in pieces of its buffer size, so read on while the socket has more waiting.
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+
             SessionStatus status = _session.Process(ref buffer, writer);
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (!status.IsClosing && result.IsCanceled)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -46,9 +47,17 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     /// <summary>Starts serving <paramref name="socket"/>, or refuses it when the server is full.</summary>
     public void Accept(Socket socket)
     {
-        socket.NoDelay = true; // Lockstep exchanges wait on every reply: never hold one back for Nagle.
+        try
+        {
+            socket.NoDelay = true; // Lockstep exchanges wait on every reply: never hold one back for Nagle.
+        }
+        catch (SocketException)
+        {
+            // Already reset by the client: the exchange below ends at its first read.
+        }
+
         long id = Interlocked.Increment(ref _lastId);
-        var connection = new ConnectionInfo(id, socket.RemoteEndPoint?.ToString() ?? "unknown");
+        var connection = new ConnectionInfo(id, DescribePeer(socket));
 
         // Reserve the slot first: a connection may end and remove itself before Accept returns.
         _running[id] = Task.CompletedTask;
@@ -78,6 +87,21 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         await _abort.CancelAsync();
         _shutdown.Dispose();
         _abort.Dispose();
+    }
+
+    // A client may reset the connection before it is accepted; the socket then has no peer to name.
+    private static string DescribePeer(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+                ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port).ToString()
+                : socket.RemoteEndPoint?.ToString() ?? "unknown";
+        }
+        catch (SocketException)
+        {
+            return "unknown (connection already reset)";
+        }
     }
 
     private bool TryTakeSlot()

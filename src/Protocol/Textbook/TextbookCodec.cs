@@ -24,6 +24,9 @@ public sealed class TextbookCodec
         _limits = limits;
     }
 
+    /// <summary>The limits this codec enforces.</summary>
+    public ProtocolLimits Limits => _limits;
+
     /// <summary>
     /// Takes the client's greeting from the front of <paramref name="buffer"/>, with any whitespace
     /// right after it (a terminal's newline). Returns false, leaving the buffer as it was, until all of

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using IotSquares.Client;
+using IotSquares.Integration.Tests.Support;
+using IotSquares.Server.Hosting;
+
+namespace IotSquares.Integration.Tests;
+
+/// <summary>The two programs as a user runs them: real processes, their output and their exit codes.</summary>
+public sealed partial class CommandLineTests
+{
+    [Fact]
+    public async Task The_client_program_runs_the_seed_exchange_and_prints_greeting_squares_and_summary()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", server.Port.ToString()]);
+
+        Assert.True(run.ExitCode == ClientExitCodes.Success, run.Output + run.Error);
+        Assert.Contains("Server: WELCOME squares/1", run.Output);
+        Assert.Contains("  99 -> 9801\n", run.Output);
+        Assert.Contains("Goodbye: the server counted 100 squares", run.Output);
+        Assert.Matches(@"Summary: OK: 100 of 100 squares verified, 0 errors, [\d.]+ ms", run.Output);
+    }
+
+    [Fact]
+    public async Task The_client_program_exits_2_when_nothing_listens()
+    {
+        int port = FreePort();
+
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", port.ToString()]);
+
+        Assert.Equal(ClientExitCodes.CannotConnect, run.ExitCode);
+        Assert.Contains($"cannot connect to 127.0.0.1:{port}", run.Error);
+    }
+
+    [Theory]
+    [InlineData("--count", "-5")]
+    [InlineData("--pipeline", "0")]
+    [InlineData("--dialect", "klingon")]
+    [InlineData("--start", "12x")]
+    [InlineData("--no-such-option", "1")]
+    public async Task The_client_program_exits_1_on_a_bad_command_line(string option, string value)
+    {
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", [option, value, "--port", "1"]);
+
+        Assert.Equal(ClientExitCodes.Usage, run.ExitCode);
+        Assert.NotEmpty(run.Error);
+    }
+
+    [Fact]
+    public async Task The_client_program_refuses_pipelining_in_the_textbook_dialect()
+    {
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--dialect", "textbook", "--pipeline", "8"]);
+
+        Assert.Equal(ClientExitCodes.Usage, run.ExitCode);
+        Assert.Contains("lockstep", run.Error);
+    }
+
+    [Fact]
+    public async Task The_client_program_exits_4_and_names_the_number_when_a_square_is_wrong()
+    {
+        // A lying server: correct greeting, then n*n+1 for n = 3.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Task liar = Task.Run(async () =>
+        {
+            using Socket peer = await listener.AcceptSocketAsync();
+            var connection = new NetworkStream(peer);
+            using var reader = new StreamReader(connection);
+            await reader.ReadLineAsync();
+            await connection.WriteAsync("WELCOME squares/1\n"u8.ToArray());
+            for (int i = 0; i < 5; i++)
+            {
+                int n = int.Parse((await reader.ReadLineAsync())!);
+                await connection.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{(n == 3 ? n * n + 1 : n * n)}\n"));
+            }
+        });
+
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", Port(listener).ToString(), "--count", "5"]);
+
+        Assert.Equal(ClientExitCodes.WrongSquare, run.ExitCode);
+        Assert.Contains("wrong square for 3: expected 9, the server sent 10", run.Error);
+        Assert.Contains("3 of 5 squares verified", run.Output);
+    }
+
+    [Fact]
+    public async Task The_client_program_exits_5_when_the_server_goes_silent()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", Port(listener).ToString(), "--receive-timeout", "0.5"]);
+
+        Assert.Equal(ClientExitCodes.Timeout, run.ExitCode);
+        Assert.Contains("no greeting from the server within 0.5 s", run.Error);
+    }
+
+    [Fact]
+    public async Task The_server_program_serves_then_stops_gracefully_on_SIGTERM()
+    {
+        using Process server = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "PiSquareServer.dll"), "--port", "0", "--bind", "127.0.0.1"]);
+        int port = await ReadListeningPortAsync(server);
+
+        var (result, _) = await Clients.RunAsync(port, o => o with { Count = 20 });
+        await ProcessRunner.RunAsync("kill", ["-TERM", server.Id.ToString()]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(timeout.Token);
+        string log = await server.StandardOutput.ReadToEndAsync();
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal(ServerExitCodes.Success, server.ExitCode);
+        Assert.Contains("Connected to 127.0.0.1:", log);
+        Assert.Contains("goodbye from the Client, 20 squares served", log);
+        Assert.Contains("Stopped", log);
+    }
+
+    [Fact]
+    public async Task The_server_program_exits_78_with_every_reason_when_the_configuration_is_invalid()
+    {
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareServer", ["--port", "70000", "--max-connections", "0"]);
+
+        Assert.Equal(ServerExitCodes.Configuration, run.ExitCode);
+        Assert.Contains("Server:Port must be 0-65535, not 70000.", run.Error);
+        Assert.Contains("Server:MaxConnections must be at least 1, not 0.", run.Error);
+    }
+
+    [Fact]
+    public async Task The_server_program_exits_69_when_its_port_is_taken()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareServer", ["--port", Port(taken).ToString(), "--bind", "127.0.0.1"]);
+
+        Assert.Equal(ServerExitCodes.Unavailable, run.ExitCode);
+        Assert.Contains("Cannot listen on 127.0.0.1 port", run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task The_server_program_explains_its_options()
+    {
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareServer", ["--help"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--port", run.Output);
+        Assert.Contains("--bind", run.Output);
+        Assert.Contains("PISQUARE_Server__", run.Output);
+    }
+
+    private static async Task<int> ReadListeningPortAsync(Process server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            Match match = ListeningLine().Match(line);
+            if (match.Success)
+            {
+                return int.Parse(match.Groups[1].Value);
+            }
+        }
+
+        throw new InvalidOperationException("the server exited before listening: " + await server.StandardError.ReadToEndAsync());
+    }
+
+    private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return Port(probe);
+    }
+
+    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
+    private static partial Regex ListeningLine();
+}

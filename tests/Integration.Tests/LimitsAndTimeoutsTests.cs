@@ -1,0 +1,88 @@
+using IotSquares.Client;
+using IotSquares.Integration.Tests.Support;
+using IotSquares.Protocol.Events;
+
+namespace IotSquares.Integration.Tests;
+
+/// <summary>The server's own limits: connection count, handshake and idle timeouts.</summary>
+public sealed class LimitsAndTimeoutsTests
+{
+    [Fact]
+    public async Task A_client_beyond_the_connection_limit_is_refused_with_503_and_the_next_one_is_served_later()
+    {
+        await using TestServer server = await TestServer.StartAsync(("MaxConnections", "2"));
+        using RawConnection first = await RawConnection.ConnectAsync(server.Port);
+        using RawConnection second = await RawConnection.ConnectAsync(server.Port);
+        await first.SendAsync("HELLO squares/1\n");
+        await second.SendAsync("Hi there!");
+        await first.ReceiveUntilAsync(t => t.EndsWith('\n'));
+        await second.ReceiveUntilAsync(t => t.Length > 0);
+
+        using RawConnection third = await RawConnection.ConnectAsync(server.Port);
+        (string refused, bool closed) = await third.ReceiveToEndAsync();
+
+        Assert.True(closed);
+        Assert.Equal("ERR 503 server busy\n", refused);
+        Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Any(c => c.Reason == CloseReason.ServerBusy)));
+
+        // The client's own CLI path reports the refusal with its exit code.
+        var (busy, _) = await Clients.RunAsync(server.Port, o => o with { Count = 3 });
+        Assert.Equal(ClientExitCodes.Refused, busy.ExitCode);
+        Assert.Contains("503", busy.Message);
+
+        first.Dispose();
+        Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Count(c => c.Reason != CloseReason.ServerBusy) == 1));
+        var (served, _) = await Clients.RunAsync(server.Port, o => o with { Count = 3 });
+        Assert.True(served.Succeeded, served.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Hi th")]
+    [InlineData("HELLO squares/1")]
+    public async Task A_client_that_never_finishes_its_greeting_is_cut_off_with_504(string partialGreeting)
+    {
+        await using TestServer server = await TestServer.StartAsync(("HandshakeTimeout", "00:00:00.300"));
+        using RawConnection client = await RawConnection.ConnectAsync(server.Port);
+
+        await client.SendAsync(partialGreeting);
+        (string text, bool closed) = await client.ReceiveToEndAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(closed);
+        Assert.EndsWith("ERR 504 timed out", text.TrimEnd('\n'));
+        Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Count == 1));
+        Assert.Equal(CloseReason.TimedOut, server.Events.Closed.Single().Reason);
+    }
+
+    [Theory]
+    [InlineData("HELLO squares/1\n", "WELCOME squares/1 max-digits=4096 max-line=8192\n4\nERR 504 timed out\n")]
+    [InlineData("Hi there!", "Hello. Nice to see you.4ERR 504 timed out")]
+    public async Task A_silent_client_is_cut_off_after_the_idle_timeout_in_its_own_dialect(string greeting, string expected)
+    {
+        await using TestServer server = await TestServer.StartAsync(("IdleTimeout", "00:00:00.400"), ("HandshakeTimeout", "00:00:30"));
+        using RawConnection client = await RawConnection.ConnectAsync(server.Port);
+
+        await client.SendAsync(greeting);
+        await client.ReceiveUntilAsync(t => t.Length > 0);
+        await client.SendAsync(greeting.StartsWith('H') && greeting.EndsWith('\n') ? "2\n" : "2");
+        (string text, bool closed) = await client.ReceiveToEndAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(closed);
+        Assert.Equal(expected, text);
+        Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Count == 1));
+        Assert.Equal(CloseReason.TimedOut, server.Events.Closed.Single().Reason);
+    }
+
+    [Fact]
+    public async Task The_client_gives_up_on_a_silent_server_after_its_receive_timeout()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+
+        var (result, _) = await Clients.RunAsync(port, o => o with { ReceiveTimeout = TimeSpan.FromMilliseconds(300) });
+
+        Assert.Equal(ClientExitCodes.Timeout, result.ExitCode);
+        Assert.Contains("no greeting from the server within 0.3 s", result.Message);
+    }
+}
