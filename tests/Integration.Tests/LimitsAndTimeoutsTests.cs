@@ -73,6 +73,40 @@ public sealed class LimitsAndTimeoutsTests
         Assert.Equal(CloseReason.TimedOut, server.Events.Closed.Single().Reason);
     }
 
+    [Theory]
+    [InlineData("", "HELLO squares/1\n", "ERR 504 timed out\n")]
+    [InlineData("HELLO squares/1\n", "12345678901234567890\n", "WELCOME squares/1 max-digits=4096 max-line=8192\nERR 504 timed out\n")]
+    [InlineData("", "Hi there!", "ERR 504 timed out\n")]
+    public async Task A_client_trickling_bytes_slowly_is_cut_off_all_the_same(string greeting, string trickled, string expected)
+    {
+        await using TestServer server = await TestServer.StartAsync(("HandshakeTimeout", "00:00:00.600"), ("IdleTimeout", "00:00:00.600"));
+        using RawConnection client = await RawConnection.ConnectAsync(server.Port);
+        await client.SendAsync(greeting);
+
+        // One byte every 100 ms: never silent for long, but never finishing the message in time either.
+        foreach (char c in trickled)
+        {
+            try
+            {
+                await client.SendAsync(c.ToString());
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                break; // The server already closed the connection.
+            }
+
+            await Task.Delay(100);
+        }
+
+        (string text, bool closed) = await client.ReceiveToEndAsync(TimeSpan.FromSeconds(10));
+
+        // No reply to the trickled message: the timeout, not its completion, ended the exchange.
+        Assert.True(closed);
+        Assert.Equal(expected, text);
+        Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Count == 1));
+        Assert.Equal(CloseReason.TimedOut, server.Events.Closed.Single().Reason);
+    }
+
     [Fact]
     public async Task The_client_gives_up_on_a_silent_server_after_its_receive_timeout()
     {

@@ -81,10 +81,13 @@ internal sealed partial class ConnectionHandler
 
     private async Task<CloseReason> ExchangeAsync(PipeReader reader, PipeWriter writer, CancellationToken abort)
     {
+        // The clock measures progress, not traffic: the greeting must be complete within the handshake
+        // timeout, and each later request within the idle timeout. It is re-armed only when a reply is
+        // written, so a client trickling one byte at a time (slowloris) is cut off all the same.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        deadline.CancelAfter(_settings.HandshakeTimeout);
         while (true)
         {
-            deadline.CancelAfter(_session is { IsHandshakeComplete: true } ? _settings.IdleTimeout : _settings.HandshakeTimeout);
             ReadResult result;
             try
             {
@@ -144,6 +147,7 @@ internal sealed partial class ConnectionHandler
 
             if (writer.UnflushedBytes > 0)
             {
+                deadline.CancelAfter(_settings.IdleTimeout);
                 await writer.FlushAsync(abort);
             }
 
@@ -188,9 +192,9 @@ internal sealed partial class ConnectionHandler
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: lost ({Detail})")]
+    [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: lost ({Detail})")]
     private partial void LogConnectionLost(long connectionId, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Connection {ConnectionId}: unexpected failure; the connection is closed, the server goes on")]
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Connection {ConnectionId}: unexpected failure; the connection is closed, the server goes on")]
     private partial void LogUnexpected(Exception exception, long connectionId);
 }

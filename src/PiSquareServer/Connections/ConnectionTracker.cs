@@ -152,12 +152,12 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {RemoteEndPoint}: already serving the maximum of {MaxConnections} connections")]
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Refused {RemoteEndPoint}: already serving the maximum of {MaxConnections} connections")]
     private partial void LogRefused(string remoteEndPoint, int maxConnections);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} connections did not finish within {Timeout}; closing them now")]
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Count} connections did not finish within {Timeout}; closing them now")]
     private partial void LogAborting(int count, TimeSpan timeout);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Exchange observer {Observer} failed; the exchange goes on")]
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Exchange observer {Observer} failed; the exchange goes on")]
     private partial void LogObserverFault(Exception exception, string observer);
 }

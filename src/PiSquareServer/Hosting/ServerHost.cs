@@ -47,6 +47,11 @@ public static class ServerHost
             .Bind(builder.Configuration.GetSection(ServerOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+
+        // The host cancels a slow stop after its own timeout (30 s by default); give our graceful
+        // shutdown its full configured time, plus room for the lingering closes that follow it.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
+            host.ShutdownTimeout = server.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<ServerEndpoints>();
         builder.Services.AddSingleton<IExchangeObserver, LoggingExchangeObserver>();
         builder.Services.AddSingleton<ConnectionTracker>();

@@ -92,18 +92,18 @@ internal sealed partial class SquareServerService : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Endpoints} (at most {MaxConnections} clients at once)")]
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Listening on {Endpoints} (at most {MaxConnections} clients at once)")]
     private partial void LogListening(string endpoints, int maxConnections);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot listen on {Bind} port {Port}: {Error} ({Detail})")]
+    [LoggerMessage(EventId = 102, Level = LogLevel.Critical, Message = "Cannot listen on {Bind} port {Port}: {Error} ({Detail})")]
     private partial void LogBindFailed(string bind, int port, SocketError error, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a connection failed: {Error} ({Detail})")]
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Accepting a connection failed: {Error} ({Detail})")]
     private partial void LogAcceptFailed(SocketError error, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new clients; saying goodbye to {Count} connected")]
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Stopping: no new clients; saying goodbye to {Count} connected")]
     private partial void LogStopping(int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped")]
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Stopped")]
     private partial void LogStopped();
 }

@@ -54,24 +54,24 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count) =>
         LogClosed(connection.Id, connection.RemoteEndPoint, reason, count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: Connected to {RemoteEndPoint}")]
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Connection {ConnectionId}: Connected to {RemoteEndPoint}")]
     private partial void LogConnected(long connectionId, string remoteEndPoint);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: handshake done, dialect {Dialect}, version {Version}")]
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Connection {ConnectionId}: handshake done, dialect {Dialect}, version {Version}")]
     private partial void LogHandshake(long connectionId, Dialect dialect, int version);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Server heard {Value}, sent {Square}")]
+    [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Server heard {Value}, sent {Square}")]
     private partial void LogHeard(long connectionId, string value, string square);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: request refused: ERR {Code} {Text}")]
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Connection {ConnectionId}: request refused: ERR {Code} {Text}")]
     private partial void LogRejected(long connectionId, int code, string text);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing on error: ERR {Code} {Text}")]
+    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing on error: ERR {Code} {Text}")]
     private partial void LogFatal(long connectionId, int code, string text);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: goodbye from the {Initiator}, {Count} squares served")]
+    [LoggerMessage(EventId = 406, Level = LogLevel.Information, Message = "Connection {ConnectionId}: goodbye from the {Initiator}, {Count} squares served")]
     private partial void LogGoodbye(long connectionId, GoodbyeInitiator initiator, long count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: closed ({Reason}) {RemoteEndPoint}, {Count} squares served")]
+    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Connection {ConnectionId}: closed ({Reason}) {RemoteEndPoint}, {Count} squares served")]
     private partial void LogClosed(long connectionId, string remoteEndPoint, CloseReason reason, long count);
 }

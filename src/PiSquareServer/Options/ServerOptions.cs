@@ -26,10 +26,13 @@ public sealed class ServerOptions
     /// <summary>The most clients served at once; one more is told <c>ERR 503 server busy</c> and closed.</summary>
     public int MaxConnections { get; set; } = 1024;
 
-    /// <summary>How long a new connection may take to send its whole greeting.</summary>
+    /// <summary>How long a new connection may take to send its whole greeting, however it trickles in.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a connection may stay silent between requests.</summary>
+    /// <summary>
+    /// How long a connection may go without completing a request: silence, or a request trickling
+    /// in too slowly, both end the connection with <c>ERR 504 timed out</c>.
+    /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long stopping may take: answering what is in flight and saying goodbye.</summary>

@@ -266,9 +266,7 @@ public sealed class FramedCodec
             }
         }
 
-        return first
-            ? ServerMessage.ForInvalid(ErrorCode.HandshakeRequired, Quote(line))
-            : ServerMessage.ForWelcome(version, new ServerParameters(maxDigits, maxLine));
+        return ServerMessage.ForWelcome(version, new ServerParameters(maxDigits, maxLine));
     }
 
     private static ServerMessage ParseError(ReadOnlySpan<byte> rest, ReadOnlySpan<byte> line)

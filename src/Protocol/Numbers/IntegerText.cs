@@ -11,8 +11,8 @@ namespace IotSquares.Protocol.Numbers;
 /// </summary>
 public static class IntegerText
 {
-    // 18 digits always fit in a long; anything longer goes through BigInteger.
-    private const int MaxDigitsForInt64 = 18;
+    // 19 digits always fit in a ulong (10^19 - 1 < 2^64); whether they fit in a long is checked after.
+    private const int MaxDigitsForUInt64 = 19;
 
     // Above this a parse buffer is rented instead of taken from the stack.
     private const int StackLimit = 256;
@@ -53,16 +53,26 @@ public static class IntegerText
             return ErrorCode.TooManyDigits;
         }
 
-        if (digits.Length <= MaxDigitsForInt64)
+        if (digits.Length <= MaxDigitsForUInt64)
         {
-            long magnitude = 0;
+            ulong magnitude = 0;
             foreach (byte digit in digits)
             {
-                magnitude = (magnitude * 10) + (digit - '0');
+                magnitude = (magnitude * 10) + (ulong)(digit - '0');
             }
 
-            value = new ProtocolInteger(negative ? -magnitude : magnitude);
-            return ErrorCode.None;
+            // Every 64-bit value, long.MinValue included, takes this allocation-free path.
+            if (magnitude <= long.MaxValue)
+            {
+                value = new ProtocolInteger(negative ? -(long)magnitude : (long)magnitude);
+                return ErrorCode.None;
+            }
+
+            if (negative && magnitude == 1UL << 63)
+            {
+                value = new ProtocolInteger(long.MinValue);
+                return ErrorCode.None;
+            }
         }
 
         value = new ProtocolInteger(ParseBig(digits, negative));

@@ -79,9 +79,12 @@ public sealed class FramedServerSession : IServerSession
         int? version = VersionNegotiation.Choose(message.OfferedVersions, FramedSyntax.OldestVersion, FramedSyntax.CurrentVersion);
         if (version is null)
         {
+            string spoken = FramedSyntax.OldestVersion == FramedSyntax.CurrentVersion
+                ? $"{FramedSyntax.CurrentVersion}"
+                : $"{FramedSyntax.OldestVersion}-{FramedSyntax.CurrentVersion}";
             return Fatal(output, new ProtocolError(
                 ErrorCode.VersionNotSupported,
-                $"version not supported; this server speaks {FramedSyntax.ProtocolName}/{FramedSyntax.OldestVersion}-{FramedSyntax.CurrentVersion}"));
+                $"version not supported; this server speaks {FramedSyntax.ProtocolName}/{spoken}"));
         }
 
         Version = version.Value;

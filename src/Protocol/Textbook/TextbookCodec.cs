@@ -46,7 +46,7 @@ public sealed class TextbookCodec
             throw new InvalidOperationException("The buffer does not start with the textbook greeting.");
         }
 
-        reader.AdvancePastAny(" \t\r\n"u8);
+        reader.AdvancePastAny(TextbookSyntax.Whitespace);
         buffer = buffer.Slice(reader.Position);
         return true;
     }
@@ -91,11 +91,18 @@ public sealed class TextbookCodec
     /// </summary>
     public bool TryParseReply(ReadOnlySpan<byte> received, ReadOnlySpan<byte> expectedSquare, out ServerMessage message)
     {
-        ReadOnlySpan<byte> text = received.Trim(" \t\r\n"u8);
+        ReadOnlySpan<byte> text = received.Trim(TextbookSyntax.Whitespace);
         if (text.StartsWith(TextbookSyntax.ErrorPrefix))
         {
             message = ParseError(text);
             return true;
+        }
+
+        // "E", "ER", "ERR": the start of an error reply whose rest is still on its way.
+        if (!text.IsEmpty && text.Length < TextbookSyntax.ErrorPrefix.Length && TextbookSyntax.ErrorPrefix.StartsWith(text))
+        {
+            message = default;
+            return false;
         }
 
         if (text.Length < expectedSquare.Length && expectedSquare.StartsWith(text) && received.Length == text.Length)
@@ -149,7 +156,7 @@ public sealed class TextbookCodec
     private static ReadOnlySequence<byte> TrimWhitespace(in ReadOnlySequence<byte> buffer)
     {
         var reader = new SequenceReader<byte>(buffer);
-        reader.AdvancePastAny(" \t\r\n\v\f"u8);
+        reader.AdvancePastAny(TextbookSyntax.Whitespace);
         ReadOnlySequence<byte> rest = buffer.Slice(reader.Position);
 
         // Walk back over trailing whitespace; messages are bounded by the line limit.
@@ -162,5 +169,5 @@ public sealed class TextbookCodec
         return rest.Slice(0, end);
     }
 
-    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\v' or (byte)'\f';
+    private static bool IsWhitespace(byte b) => TextbookSyntax.Whitespace.Contains(b);
 }

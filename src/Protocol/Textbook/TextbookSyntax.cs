@@ -9,6 +9,12 @@ public static class TextbookSyntax
     /// <summary>The server's answer, sent with no terminator.</summary>
     public static ReadOnlySpan<byte> ServerGreeting => "Hello. Nice to see you."u8;
 
+    /// <summary>
+    /// The bytes ignored around a textbook message: ASCII whitespace, the set Python's <c>int()</c>
+    /// strips, so a number typed into a terminal with its newline is still a number.
+    /// </summary>
+    public static ReadOnlySpan<byte> Whitespace => " \t\r\n\v\f"u8;
+
     /// <summary>The prefix of an error reply (our addition: the textbook server would crash instead).</summary>
     public static ReadOnlySpan<byte> ErrorPrefix => "ERR "u8;
 }
