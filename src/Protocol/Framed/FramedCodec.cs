@@ -271,7 +271,9 @@ public sealed class FramedCodec
 
     private static ServerMessage ParseError(ReadOnlySpan<byte> rest, ReadOnlySpan<byte> line)
     {
-        if (rest.Length < 3 || !Utf8Parser.TryParse(rest[..3], out int code, out int used) || used != 3 ||
+        // code = 3DIGIT: Utf8Parser alone would also take a sign ("ERR -12").
+        if (rest.Length < 3 || rest[..3].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 ||
+            !Utf8Parser.TryParse(rest[..3], out int code, out int used) || used != 3 ||
             (rest.Length > 3 && rest[3] != (byte)' '))
         {
             return ServerMessage.ForInvalid(ErrorCode.NotAnInteger, Quote(line));
