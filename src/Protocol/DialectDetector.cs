@@ -1,5 +1,6 @@
 using System.Buffers;
 using IotSquares.Protocol.Framed;
+using IotSquares.Protocol.Framing;
 using IotSquares.Protocol.Textbook;
 
 namespace IotSquares.Protocol;
@@ -26,30 +27,15 @@ public static class DialectDetector
     /// <summary>Looks at the front of <paramref name="firstBytes"/> without consuming anything.</summary>
     public static DetectionResult Detect(in ReadOnlySequence<byte> firstBytes)
     {
-        Span<byte> head = stackalloc byte[16];
-        int length = (int)Math.Min(firstBytes.Length, head.Length);
-        firstBytes.Slice(0, length).CopyTo(head);
-        head = head[..length];
-
-        DetectionResult textbook = Match(head, TextbookSyntax.ClientGreeting, DetectionResult.Textbook);
-        DetectionResult framed = Match(head, FramedSyntax.Hello, DetectionResult.Framed);
-        if (textbook is DetectionResult.Textbook || framed is DetectionResult.Framed)
+        ReadOnlySpan<byte> head = Prefix.Head(firstBytes, stackalloc byte[16]);
+        PrefixMatch textbook = Prefix.Compare(head, TextbookSyntax.ClientGreeting);
+        PrefixMatch framed = Prefix.Compare(head, FramedSyntax.Hello);
+        return (textbook, framed) switch
         {
-            return textbook is DetectionResult.Textbook ? textbook : framed;
-        }
-
-        return textbook is DetectionResult.NeedMoreData || framed is DetectionResult.NeedMoreData
-            ? DetectionResult.NeedMoreData
-            : DetectionResult.Unknown;
-    }
-
-    private static DetectionResult Match(ReadOnlySpan<byte> head, ReadOnlySpan<byte> greeting, DetectionResult whenComplete)
-    {
-        if (head.Length >= greeting.Length)
-        {
-            return head.StartsWith(greeting) ? whenComplete : DetectionResult.Unknown;
-        }
-
-        return greeting.StartsWith(head) ? DetectionResult.NeedMoreData : DetectionResult.Unknown;
+            (PrefixMatch.Matched, _) => DetectionResult.Textbook,
+            (_, PrefixMatch.Matched) => DetectionResult.Framed,
+            (PrefixMatch.Undecided, _) or (_, PrefixMatch.Undecided) => DetectionResult.NeedMoreData,
+            _ => DetectionResult.Unknown,
+        };
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using IotSquares.Protocol.Framed;
+using IotSquares.Protocol.Framing;
 using IotSquares.Protocol.Textbook;
 
 namespace IotSquares.Protocol;
@@ -30,34 +31,16 @@ public static class ServerGreetingDetector
     /// <summary>Looks at the front of <paramref name="firstBytes"/> without consuming anything.</summary>
     public static ServerGreetingKind Detect(in ReadOnlySequence<byte> firstBytes)
     {
-        Span<byte> head = stackalloc byte[32];
-        int length = (int)Math.Min(firstBytes.Length, head.Length);
-        firstBytes.Slice(0, length).CopyTo(head);
-        head = head[..length];
-
-        bool undecided = false;
-        foreach ((byte[] prefix, ServerGreetingKind kind) in Candidates)
+        ReadOnlySpan<byte> head = Prefix.Head(firstBytes, stackalloc byte[32]);
+        PrefixMatch textbook = Prefix.Compare(head, TextbookSyntax.ServerGreeting);
+        PrefixMatch welcome = Prefix.Compare(head, FramedSyntax.Welcome);
+        PrefixMatch error = Prefix.Compare(head, FramedSyntax.Error);
+        return (textbook, welcome, error) switch
         {
-            if (head.Length >= prefix.Length)
-            {
-                if (head.StartsWith(prefix))
-                {
-                    return kind;
-                }
-            }
-            else if (prefix.AsSpan().StartsWith(head))
-            {
-                undecided = true;
-            }
-        }
-
-        return undecided ? ServerGreetingKind.NeedMoreData : ServerGreetingKind.Unknown;
+            (PrefixMatch.Matched, _, _) => ServerGreetingKind.Textbook,
+            (_, PrefixMatch.Matched, _) or (_, _, PrefixMatch.Matched) => ServerGreetingKind.Framed,
+            (PrefixMatch.Undecided, _, _) or (_, PrefixMatch.Undecided, _) or (_, _, PrefixMatch.Undecided) => ServerGreetingKind.NeedMoreData,
+            _ => ServerGreetingKind.Unknown,
+        };
     }
-
-    private static readonly (byte[] Prefix, ServerGreetingKind Kind)[] Candidates =
-    [
-        (TextbookSyntax.ServerGreeting.ToArray(), ServerGreetingKind.Textbook),
-        (FramedSyntax.Welcome.ToArray(), ServerGreetingKind.Framed),
-        (FramedSyntax.Error.ToArray(), ServerGreetingKind.Framed),
-    ];
 }

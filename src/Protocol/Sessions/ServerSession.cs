@@ -1,0 +1,80 @@
+using System.Buffers;
+using IotSquares.Protocol.Errors;
+using IotSquares.Protocol.Events;
+using IotSquares.Protocol.Numbers;
+
+namespace IotSquares.Protocol.Sessions;
+
+/// <summary>
+/// What both dialects' server sessions share: the connection and its observer, the handshake flag,
+/// the count, and serving or refusing one request. Each dialect supplies only its wire format.
+/// </summary>
+public abstract class ServerSession : IServerSession
+{
+    /// <summary>Creates the session for one connection.</summary>
+    protected ServerSession(ConnectionInfo connection, IExchangeObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(observer);
+        Connection = connection;
+        Observer = observer;
+    }
+
+    /// <inheritdoc />
+    public abstract Dialect Dialect { get; }
+
+    /// <inheritdoc />
+    public bool IsHandshakeComplete { get; private set; }
+
+    /// <inheritdoc />
+    public long SquaresServed { get; private set; }
+
+    /// <summary>The connection served.</summary>
+    protected ConnectionInfo Connection { get; }
+
+    /// <summary>Told of everything that happens.</summary>
+    protected IExchangeObserver Observer { get; }
+
+    /// <inheritdoc />
+    public abstract SessionStatus Process(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output);
+
+    /// <inheritdoc />
+    public void WriteFatalError(IBufferWriter<byte> output, ProtocolError error)
+    {
+        WriteError(output, error);
+        Observer.RequestRejected(Connection, error);
+    }
+
+    /// <inheritdoc />
+    public abstract void WriteShutdown(IBufferWriter<byte> output);
+
+    /// <summary>Writes a square in the dialect's format.</summary>
+    protected abstract void WriteSquare(IBufferWriter<byte> output, in ProtocolInteger square);
+
+    /// <summary>Writes an error in the dialect's format.</summary>
+    protected abstract void WriteError(IBufferWriter<byte> output, in ProtocolError error);
+
+    /// <summary>Marks the greeting answered and tells the observer.</summary>
+    protected void CompleteHandshake(int version)
+    {
+        IsHandshakeComplete = true;
+        Observer.HandshakeCompleted(Connection, Dialect, version);
+    }
+
+    /// <summary>Answers one request with its square.</summary>
+    protected SessionStatus Serve(in ProtocolInteger value, IBufferWriter<byte> output)
+    {
+        ProtocolInteger square = value.Square();
+        WriteSquare(output, square);
+        SquaresServed++;
+        Observer.SquareServed(Connection, value, square, SquaresServed);
+        return SessionStatus.Open;
+    }
+
+    /// <summary>Answers one request with an error; a 5xx error also closes the connection.</summary>
+    protected SessionStatus Reject(IBufferWriter<byte> output, ProtocolError error)
+    {
+        WriteFatalError(output, error);
+        return error.ClosesConnection ? SessionStatus.Close(CloseReason.ProtocolError) : SessionStatus.Open;
+    }
+}
