@@ -1,4 +1,5 @@
 using System.Numerics;
+using IotSquares.Client.Exchange;
 using IotSquares.Protocol;
 
 namespace IotSquares.Client;
@@ -32,6 +33,9 @@ public sealed record ClientOptions
 
     /// <summary>How long to wait for any reply.</summary>
     public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>When to reconnect after a lost connection, a silent or a restarting server.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>The limits the client holds replies to.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;

@@ -22,7 +22,7 @@ public sealed partial class CommandLineTests
         Assert.Contains("Server: WELCOME squares/1", run.Output);
         Assert.Contains("  99 -> 9801\n", run.Output);
         Assert.Contains("Goodbye: the server counted 100 squares", run.Output);
-        Assert.Matches(@"Summary: OK: 100 of 100 squares verified, 0 errors, [\d.]+ ms", run.Output);
+        Assert.Matches(@"Summary: OK: 100 of 100 squares verified, 0 errors, 0 reconnects, [\d.]+ ms", run.Output);
     }
 
     [Fact]
@@ -30,10 +30,13 @@ public sealed partial class CommandLineTests
     {
         int port = FreePort();
 
-        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", port.ToString()]);
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", port.ToString(), "--retries", "2", "--retry-delay", "0.05"]);
 
         Assert.Equal(ClientExitCodes.CannotConnect, run.ExitCode);
         Assert.Contains($"cannot connect to 127.0.0.1:{port}", run.Error);
+        Assert.Contains("reconnecting in", run.Error);
+        Assert.Contains("(attempt 2 of 2)", run.Error);
+        Assert.Contains("gave up after 2 reconnects without progress", run.Error);
     }
 
     [Theory]
@@ -92,7 +95,7 @@ public sealed partial class CommandLineTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
 
-        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", Port(listener).ToString(), "--receive-timeout", "0.5"]);
+        var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", Port(listener).ToString(), "--receive-timeout", "0.5", "--retries", "0"]);
 
         Assert.Equal(ClientExitCodes.Timeout, run.ExitCode);
         Assert.Contains("no greeting from the server within 0.5 s", run.Error);

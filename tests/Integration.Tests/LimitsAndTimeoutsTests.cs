@@ -1,4 +1,5 @@
 using IotSquares.Client;
+using IotSquares.Client.Exchange;
 using IotSquares.Integration.Tests.Support;
 using IotSquares.Protocol.Events;
 
@@ -26,7 +27,7 @@ public sealed class LimitsAndTimeoutsTests
         Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Any(c => c.Reason == CloseReason.ServerBusy)));
 
         // The client's own CLI path reports the refusal with its exit code.
-        var (busy, _) = await Clients.RunAsync(server.Port, o => o with { Count = 3 });
+        var (busy, _) = await Clients.RunAsync(server.Port, o => o with { Count = 3, Retry = RetryPolicy.None });
         Assert.Equal(ClientExitCodes.Refused, busy.ExitCode);
         Assert.Contains("503", busy.Message);
 
@@ -34,6 +35,28 @@ public sealed class LimitsAndTimeoutsTests
         Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Count(c => c.Reason != CloseReason.ServerBusy) == 1));
         var (served, _) = await Clients.RunAsync(server.Port, o => o with { Count = 3 });
         Assert.True(served.Succeeded, served.Message);
+    }
+
+    [Fact]
+    public async Task One_address_cannot_take_more_than_its_share_of_connections()
+    {
+        await using TestServer server = await TestServer.StartAsync(("Bind", "*"), ("MaxConnections", "10"), ("MaxConnectionsPerAddress", "2"));
+        using RawConnection first = await RawConnection.ConnectAsync(server.Port);
+        using RawConnection second = await RawConnection.ConnectAsync(server.Port);
+        await first.SendAsync("HELLO squares/1\n");
+        await second.SendAsync("HELLO squares/1\n");
+        await first.ReceiveUntilAsync(t => t.EndsWith('\n'));
+        await second.ReceiveUntilAsync(t => t.EndsWith('\n'));
+
+        using RawConnection third = await RawConnection.ConnectAsync(server.Port);
+        (string refused, bool closed) = await third.ReceiveToEndAsync();
+
+        Assert.True(closed);
+        Assert.Equal("ERR 503 server busy: too many connections from your address\n", refused);
+
+        // Another address still gets in.
+        var (fromIPv6, _) = await Clients.RunAsync(server.Port, o => o with { Host = "::1", Count = 5, Retry = RetryPolicy.None });
+        Assert.True(fromIPv6.Succeeded, fromIPv6.Message);
     }
 
     [Theory]
@@ -114,7 +137,7 @@ public sealed class LimitsAndTimeoutsTests
         silent.Start();
         int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
 
-        var (result, _) = await Clients.RunAsync(port, o => o with { ReceiveTimeout = TimeSpan.FromMilliseconds(300) });
+        var (result, _) = await Clients.RunAsync(port, o => o with { ReceiveTimeout = TimeSpan.FromMilliseconds(300), Retry = RetryPolicy.None });
 
         Assert.Equal(ClientExitCodes.Timeout, result.ExitCode);
         Assert.Contains("no greeting from the server within 0.3 s", result.Message);

@@ -1,4 +1,5 @@
 using IotSquares.Client;
+using IotSquares.Client.Exchange;
 using IotSquares.Integration.Tests.Support;
 using IotSquares.Protocol.Events;
 
@@ -50,7 +51,7 @@ public sealed class ShutdownTests
     {
         await using TestServer server = await TestServer.StartAsync();
         Task<(IotSquares.Client.Exchange.ExchangeResult Result, RecordingObserver Events)> run =
-            Clients.RunAsync(server.Port, o => o with { Dialect = ClientDialect.Textbook, Count = 10_000_000 });
+            Clients.RunAsync(server.Port, o => o with { Dialect = ClientDialect.Textbook, Count = 10_000_000, Retry = RetryPolicy.None });
         Assert.True(await server.Events.WaitUntilAsync(e => e.SquaresServed > 100));
 
         await server.StopAsync();
@@ -65,7 +66,7 @@ public sealed class ShutdownTests
     {
         await using TestServer server = await TestServer.StartAsync();
         Task<(IotSquares.Client.Exchange.ExchangeResult Result, RecordingObserver Events)> run =
-            Clients.RunAsync(server.Port, o => o with { Pipeline = 16, Count = 10_000_000 });
+            Clients.RunAsync(server.Port, o => o with { Pipeline = 16, Count = 10_000_000, Retry = RetryPolicy.None });
         Assert.True(await server.Events.WaitUntilAsync(e => e.SquaresServed > 100));
 
         await server.StopAsync();

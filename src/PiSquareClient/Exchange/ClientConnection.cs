@@ -46,7 +46,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
         catch (SocketException ex)
         {
-            throw new ExchangeFailedException(ClientExitCodes.CannotConnect, $"cannot resolve '{host}': {ex.Message}", ex);
+            throw ExchangeFailedException.Transient(ClientExitCodes.CannotConnect, $"cannot resolve '{host}': {ex.Message}", ex);
         }
 
         string lastError = "no address";
@@ -72,7 +72,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             }
         }
 
-        throw new ExchangeFailedException(ClientExitCodes.CannotConnect, $"cannot connect to {host}:{port} ({lastError})");
+        throw ExchangeFailedException.Transient(ClientExitCodes.CannotConnect, $"cannot connect to {host}:{port} ({lastError})");
     }
 
     /// <summary>Reads until <paramref name="parse"/> yields one message, within the receive timeout.</summary>
@@ -89,13 +89,13 @@ internal sealed class ClientConnection : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new ExchangeFailedException(
+                throw ExchangeFailedException.Transient(
                     ClientExitCodes.Timeout,
                     $"no {waitingFor} from the server within {_receiveTimeout.TotalSeconds:0.###} s");
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
-                throw new ExchangeFailedException(ClientExitCodes.ConnectionLost, $"connection lost while waiting for {waitingFor}: {ex.Message}", ex);
+                throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while waiting for {waitingFor}: {ex.Message}", ex);
             }
 
             ReadOnlySequence<byte> buffer = result.Buffer;
@@ -109,7 +109,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             Reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
-                throw new ExchangeFailedException(ClientExitCodes.ConnectionLost, $"the server closed the connection while the client waited for {waitingFor}");
+                throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection while the client waited for {waitingFor}");
             }
         }
     }
@@ -123,7 +123,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
-            throw new ExchangeFailedException(ClientExitCodes.ConnectionLost, $"connection lost while sending: {ex.Message}", ex);
+            throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while sending: {ex.Message}", ex);
         }
     }
 

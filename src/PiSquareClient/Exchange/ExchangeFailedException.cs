@@ -1,11 +1,19 @@
 namespace IotSquares.Client.Exchange;
 
-/// <summary>Ends an exchange with one of the <see cref="ClientExitCodes"/> and a message for the user.</summary>
+/// <summary>
+/// Ends an exchange with one of the <see cref="ClientExitCodes"/> and a message for the user.
+/// <see cref="Retryable"/> says whether a new connection may get further: a lost connection or a
+/// silent server may; a wrong square or an unsupported version never will.
+/// </summary>
 public sealed class ExchangeFailedException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public ExchangeFailedException(int exitCode, string message, Exception? innerException = null)
-        : base(message, innerException) => ExitCode = exitCode;
+    public ExchangeFailedException(int exitCode, string message, Exception? innerException = null, bool retryable = false)
+        : base(message, innerException)
+    {
+        ExitCode = exitCode;
+        Retryable = retryable;
+    }
 
     /// <summary>Creates the exception with a generic failure code.</summary>
     public ExchangeFailedException()
@@ -27,4 +35,11 @@ public sealed class ExchangeFailedException : Exception
 
     /// <summary>The exit code this failure maps to.</summary>
     public int ExitCode { get; }
+
+    /// <summary>True when reconnecting and resending the unanswered requests may succeed.</summary>
+    public bool Retryable { get; }
+
+    /// <summary>A failure of the connection itself (lost, reset, closed, silent, refused): worth a new connection.</summary>
+    public static ExchangeFailedException Transient(int exitCode, string message, Exception? innerException = null) =>
+        new(exitCode, message, innerException, retryable: true);
 }

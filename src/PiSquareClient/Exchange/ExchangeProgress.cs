@@ -11,6 +11,13 @@ internal sealed class ExchangeProgress
 
     public long Verified { get; set; }
 
+    /// <summary>The index of the first request not yet answered (by a square or a 4xx refusal): where a new connection resumes.</summary>
+    public long Answered { get; set; }
+
+    public int Reconnects { get; set; }
+
+    public string? Warning { get; set; }
+
     public long Errors { get; set; }
 
     public long? ServerCount { get; set; }

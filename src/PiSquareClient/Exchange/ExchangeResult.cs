@@ -8,10 +8,10 @@ namespace IotSquares.Client.Exchange;
 /// <param name="Greeting">The server's greeting as received.</param>
 /// <param name="Requested">How many integers were to be squared.</param>
 /// <param name="Verified">How many squares arrived and were correct.</param>
-/// <param name="Errors">How many error replies or failures there were.</param>
+/// <param name="Errors">How many requests the server refused (4xx) or answered wrongly.</param>
 /// <param name="Elapsed">Time from connected to done.</param>
-/// <param name="ServerCount">The count the server gave in its goodbye, if it gave one.</param>
-/// <param name="Message">What went wrong, when something did.</param>
+/// <param name="ServerCount">The count the server gave in its last goodbye (it counts one connection), if it gave one.</param>
+/// <param name="Message">What went wrong, or a warning, when there is one.</param>
 public sealed record ExchangeResult(
     int ExitCode,
     Dialect Dialect,
@@ -23,6 +23,9 @@ public sealed record ExchangeResult(
     long? ServerCount,
     string? Message)
 {
+    /// <summary>How many times the client reconnected.</summary>
+    public int Reconnects { get; init; }
+
     /// <summary>True when every requested square was verified.</summary>
     public bool Succeeded => ExitCode == ClientExitCodes.Success;
 

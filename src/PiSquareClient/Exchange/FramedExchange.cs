@@ -34,20 +34,21 @@ internal sealed class FramedExchange
         return reply.Kind switch
         {
             ServerMessageKind.Welcome when reply.Version is >= FramedSyntax.OldestVersion and <= FramedSyntax.CurrentVersion => (line, reply.Version),
-            ServerMessageKind.Error => throw new ExchangeFailedException(ClientExitCodes.Refused, $"the server refused the greeting: {reply.Error}"),
-            _ => throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"unexpected greeting from the server: '{line}'"),
+            ServerMessageKind.Error => throw new ExchangeFailedException(
+                ClientExitCodes.Refused, $"the server refused the greeting: {reply.Error}", retryable: ServerErrors.IsTransient(reply.Error.Code)),
+            _ => throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"unexpected greeting from the server: '{line}'"),
         };
     }
 
-    /// <summary>Sends every request with up to <paramref name="window"/> in flight and verifies every reply.</summary>
-    public async Task ExchangeAsync(RequestSequence requests, int window, ReplyVerifier verifier, CancellationToken cancellationToken)
+    /// <summary>Sends every request from index <paramref name="first"/> on, with up to <paramref name="window"/> in flight and verifies every reply.</summary>
+    public async Task ExchangeAsync(RequestSequence requests, long first, int window, ReplyVerifier verifier, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(window, window);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task sender = SendAsync(requests, slots, stop, cancellationToken);
+        Task sender = SendAsync(requests, first, slots, stop, cancellationToken);
         try
         {
-            for (long index = 0; index < requests.Count; index++)
+            for (long index = first; index < requests.Count; index++)
             {
                 ServerMessage reply = await _connection.ReadMessageAsync<ServerMessage>(_codec.TryParseServerMessage, "reply", stop.Token);
                 verifier.Verify(index, reply);
@@ -81,11 +82,11 @@ internal sealed class FramedExchange
             : throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"the server answered BYE with {reply.Kind} instead of BYE <count>");
     }
 
-    private async Task SendAsync(RequestSequence requests, SemaphoreSlim slots, CancellationTokenSource stop, CancellationToken cancellationToken)
+    private async Task SendAsync(RequestSequence requests, long first, SemaphoreSlim slots, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         try
         {
-            long next = 0;
+            long next = first;
             while (next < requests.Count)
             {
                 await slots.WaitAsync(stop.Token);

@@ -24,6 +24,9 @@ internal sealed class ReplyVerifier
         _progress = progress;
     }
 
+    /// <summary>Squares verified on this verifier's connection: what the server's goodbye must count.</summary>
+    public long VerifiedHere { get; private set; }
+
     /// <summary>Judges the reply to request <paramref name="index"/>; throws when the exchange cannot go on.</summary>
     public void Verify(long index, in ServerMessage reply)
     {
@@ -41,29 +44,33 @@ internal sealed class ReplyVerifier
                 }
 
                 _progress.Verified++;
+                _progress.Answered = index + 1;
+                VerifiedHere++;
                 _observer.SquareServed(_connection, value, reply.Square, _progress.Verified);
                 return;
 
             case ServerMessageKind.Error:
-                _progress.Errors++;
                 _observer.RequestRejected(_connection, reply.Error);
                 if (reply.Error.ClosesConnection)
                 {
-                    throw new ExchangeFailedException(ClientExitCodes.Refused, $"the server closed the exchange at {value}: {reply.Error}");
+                    // Not an answer to this request but the end of the connection: the request stays unanswered.
+                    throw new ExchangeFailedException(
+                        ClientExitCodes.Refused, $"the server closed the exchange at {value}: {reply.Error}", retryable: ServerErrors.IsTransient(reply.Error.Code));
                 }
 
+                _progress.Errors++;
+                _progress.Answered = index + 1;
                 return;
 
             case ServerMessageKind.Goodbye:
                 _progress.ServerCount = reply.Count;
                 _observer.GoodbyeSaid(_connection, GoodbyeInitiator.Server, reply.Count);
-                throw new ExchangeFailedException(
+                throw ExchangeFailedException.Transient(
                     ClientExitCodes.ConnectionLost,
                     $"the server said goodbye ({reply.Text ?? "no reason given"}) after {reply.Count} squares; {value} and later were not answered");
 
             default:
-                _progress.Errors++;
-                throw new ExchangeFailedException(
+                throw ExchangeFailedException.Transient(
                     ClientExitCodes.ProtocolError,
                     $"the reply to {value} is not a square: '{reply.Text}' ({ProtocolError.Describe(reply.Error.Code)})");
         }

@@ -40,10 +40,10 @@ internal sealed class TextbookExchange
         await _connection.ReadMessageAsync<ServerGreetingKind>(ParseGreeting, "greeting", cancellationToken);
 
     /// <summary>Sends each request and waits for its square before the next, as the textbook does.</summary>
-    public async Task ExchangeAsync(RequestSequence requests, ReplyVerifier verifier, CancellationToken cancellationToken)
+    public async Task ExchangeAsync(RequestSequence requests, long first, ReplyVerifier verifier, CancellationToken cancellationToken)
     {
         byte[] expected = new byte[64];
-        for (long index = 0; index < requests.Count; index++)
+        for (long index = first; index < requests.Count; index++)
         {
             ProtocolInteger value = requests[index];
             TextbookCodec.WriteNumber(_connection.Writer, value);
@@ -69,7 +69,7 @@ internal sealed class TextbookExchange
     {
         if (buffer.Length > _limits.MaxReplyLineLength)
         {
-            throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"the server's reply is longer than {_limits.MaxReplyLineLength} bytes");
+            throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"the server's reply is longer than {_limits.MaxReplyLineLength} bytes");
         }
 
         byte[] received = buffer.ToArray();
@@ -96,7 +96,7 @@ internal sealed class TextbookExchange
                 return true;
             default:
                 string text = WireWriter.ReadPrintable(buffer.Slice(0, Math.Min(buffer.Length, 80)).ToArray());
-                throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"unexpected greeting from the server: '{text}'");
+                throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"unexpected greeting from the server: '{text}'");
         }
     }
 }

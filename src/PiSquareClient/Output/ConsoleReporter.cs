@@ -8,7 +8,7 @@ using IotSquares.Protocol.Numbers;
 namespace IotSquares.Client.Output;
 
 /// <summary>Shows the exchange in the terminal: connection, greeting, progress, errors, and the summary.</summary>
-public sealed class ConsoleReporter : IExchangeObserver
+public sealed class ConsoleReporter : IExchangeObserver, IClientProgress
 {
     private readonly TextWriter _out;
     private readonly TextWriter _error;
@@ -33,8 +33,14 @@ public sealed class ConsoleReporter : IExchangeObserver
     /// <inheritdoc />
     public void ConnectionOpened(ConnectionInfo connection) => _out.WriteLine($"Connected to {connection.RemoteEndPoint}");
 
-    /// <summary>Prints the server's greeting as it arrived.</summary>
+    /// <inheritdoc />
     public void Greeting(string greeting) => _out.WriteLine($"Server: {greeting}");
+
+    /// <inheritdoc />
+    public void Reconnecting(int attempt, int maxAttempts, TimeSpan delay, string reason, long unanswered) =>
+        _error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"  {reason}; reconnecting in {delay.TotalSeconds:0.0#} s (attempt {attempt} of {maxAttempts}), {unanswered:N0} requests to resend or send"));
 
     /// <inheritdoc />
     public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) =>
@@ -66,12 +72,12 @@ public sealed class ConsoleReporter : IExchangeObserver
         ArgumentNullException.ThrowIfNull(result);
         if (result.Message is not null)
         {
-            _error.WriteLine($"PiSquareClient: {result.Message}");
+            _error.WriteLine(result.Succeeded ? $"PiSquareClient: warning: {result.Message}" : $"PiSquareClient: {result.Message}");
         }
 
         string verdict = result.Succeeded ? "OK" : $"FAILED (exit code {result.ExitCode})";
         _out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Summary: {verdict}: {result.Verified:N0} of {result.Requested:N0} squares verified, {result.Errors} errors, {result.Elapsed.TotalMilliseconds:0.0} ms, {result.Rate:N0} squares/s"));
+            $"Summary: {verdict}: {result.Verified:N0} of {result.Requested:N0} squares verified, {result.Errors} errors, {result.Reconnects} reconnects, {result.Elapsed.TotalMilliseconds:0.0} ms, {result.Rate:N0} squares/s"));
     }
 }

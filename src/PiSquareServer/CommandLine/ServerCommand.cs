@@ -32,6 +32,7 @@ public static class ServerCommand
             Add<int>("--port", section + nameof(ServerOptions.Port), $"TCP port to listen on (default {ServerOptions.DefaultPort}; 0 picks a free one)"),
             Add<string>("--bind", section + nameof(ServerOptions.Bind), "Address to listen on: * for all interfaces (IPv4 and IPv6, the default), an IP address, or a host name"),
             Add<int>("--max-connections", section + nameof(ServerOptions.MaxConnections), "Most clients served at once (default 1024)"),
+            Add<int>("--max-connections-per-address", section + nameof(ServerOptions.MaxConnectionsPerAddress), "Most clients from one remote address at once (default 64; 0 = no limit)"),
             Add<TimeSpan>("--handshake-timeout", section + nameof(ServerOptions.HandshakeTimeout), "Time a new client has to send its whole greeting, as hh:mm:ss (default 00:00:10)"),
             Add<TimeSpan>("--idle-timeout", section + nameof(ServerOptions.IdleTimeout), "Time a client may take to complete each request, as hh:mm:ss (default 00:05:00)"),
             Add<TimeSpan>("--shutdown-timeout", section + nameof(ServerOptions.ShutdownTimeout), "Time allowed for goodbyes when stopping (default 00:00:05)"),

@@ -26,7 +26,7 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     private readonly ILogger<ConnectionTracker> _logger;
     private readonly ILoggerFactory _loggerFactory;
     private long _lastId;
-    private int _served;
+    private readonly ConnectionAdmission _admission;
 
     public ConnectionTracker(
         IOptions<ServerOptions> options,
@@ -36,13 +36,14 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     {
         _options = options.Value;
         _settings = new ConnectionSettings(_options);
+        _admission = new ConnectionAdmission(_options.MaxConnections, _options.MaxConnectionsPerAddress);
         _logger = logger;
         _loggerFactory = loggerFactory;
         _observer = new ExchangeObservers(observers, (observer, ex) => LogObserverFault(ex, observer.GetType().Name));
     }
 
     /// <summary>How many connections are being served now (refused ones not counted).</summary>
-    public int ActiveCount => Volatile.Read(ref _served);
+    public int ActiveCount => _admission.Total;
 
     /// <summary>Starts serving <paramref name="socket"/>, or refuses it when the server is full.</summary>
     public void Accept(Socket socket)
@@ -57,13 +58,15 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         }
 
         long id = Interlocked.Increment(ref _lastId);
+        IPAddress? address = PeerAddress(socket);
         var connection = new ConnectionInfo(id, DescribePeer(socket));
 
         // Reserve the slot first: a connection may end and remove itself before Accept returns.
         _running[id] = Task.CompletedTask;
-        bool admitted = !_shutdown.IsCancellationRequested && TryTakeSlot();
-
-        Task task = admitted ? ServeAsync(id, connection, socket) : RefuseAsync(id, connection, socket);
+        Admission admission = _shutdown.IsCancellationRequested ? Admission.ServerFull : _admission.TryAdmit(address);
+        Task task = admission == Admission.Admitted
+            ? ServeAsync(id, connection, socket, address)
+            : RefuseAsync(id, connection, socket, admission);
         _running.TryUpdate(id, task, Task.CompletedTask);
     }
 
@@ -90,6 +93,20 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     }
 
     // A client may reset the connection before it is accepted; the socket then has no peer to name.
+    private static IPAddress? PeerAddress(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint is IPEndPoint { Address: var address }
+                ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+                : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
     private static string DescribePeer(Socket socket)
     {
         try
@@ -104,18 +121,7 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         }
     }
 
-    private bool TryTakeSlot()
-    {
-        if (Interlocked.Increment(ref _served) <= _options.MaxConnections)
-        {
-            return true;
-        }
-
-        Interlocked.Decrement(ref _served);
-        return false;
-    }
-
-    private async Task ServeAsync(long id, ConnectionInfo connection, Socket socket)
+    private async Task ServeAsync(long id, ConnectionInfo connection, Socket socket, IPAddress? address)
     {
         try
         {
@@ -125,18 +131,29 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _served);
+            _admission.Release(address);
             _running.TryRemove(id, out _);
         }
     }
 
-    private async Task RefuseAsync(long id, ConnectionInfo connection, Socket socket)
+    private async Task RefuseAsync(long id, ConnectionInfo connection, Socket socket, Admission admission)
     {
         try
         {
-            LogRefused(connection.RemoteEndPoint, _options.MaxConnections);
-            var reply = new ArrayBufferWriter<byte>(64);
-            FramedCodec.WriteError(reply, ProtocolError.For(ErrorCode.ServerBusy));
+            ProtocolError error;
+            if (admission == Admission.AddressFull)
+            {
+                LogRefusedAddress(connection.RemoteEndPoint, _options.MaxConnectionsPerAddress);
+                error = new ProtocolError(ErrorCode.ServerBusy, "server busy: too many connections from your address");
+            }
+            else
+            {
+                LogRefused(connection.RemoteEndPoint, _options.MaxConnections);
+                error = ProtocolError.For(ErrorCode.ServerBusy);
+            }
+
+            var reply = new ArrayBufferWriter<byte>(96);
+            FramedCodec.WriteError(reply, error);
             using var timeout = new CancellationTokenSource(_settings.LingerTimeout);
             await socket.SendAsync(reply.WrittenMemory, SocketFlags.None, timeout.Token);
         }
@@ -154,6 +171,9 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Refused {RemoteEndPoint}: already serving the maximum of {MaxConnections} connections")]
     private partial void LogRefused(string remoteEndPoint, int maxConnections);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Refused {RemoteEndPoint}: that address already has the maximum of {MaxPerAddress} connections")]
+    private partial void LogRefusedAddress(string remoteEndPoint, int maxPerAddress);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Count} connections did not finish within {Timeout}; closing them now")]
     private partial void LogAborting(int count, TimeSpan timeout);

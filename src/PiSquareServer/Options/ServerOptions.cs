@@ -26,6 +26,12 @@ public sealed class ServerOptions
     /// <summary>The most clients served at once; one more is told <c>ERR 503 server busy</c> and closed.</summary>
     public int MaxConnections { get; set; } = 1024;
 
+    /// <summary>
+    /// The most clients one remote address may have connected at once (0: no limit), so one host cannot
+    /// take every slot; one more is told <c>ERR 503 server busy: too many connections from your address</c>.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 64;
+
     /// <summary>How long a new connection may take to send its whole greeting, however it trickles in.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

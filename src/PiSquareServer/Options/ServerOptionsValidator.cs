@@ -28,6 +28,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"Server:MaxConnections must be at least 1, not {options.MaxConnections}.");
         }
 
+        if (options.MaxConnectionsPerAddress < 0)
+        {
+            failures.Add($"Server:MaxConnectionsPerAddress must be 0 (no limit) or more, not {options.MaxConnectionsPerAddress}.");
+        }
+
         RequirePositive(failures, nameof(options.HandshakeTimeout), options.HandshakeTimeout);
         RequirePositive(failures, nameof(options.IdleTimeout), options.IdleTimeout);
         RequirePositive(failures, nameof(options.ShutdownTimeout), options.ShutdownTimeout);

@@ -12,11 +12,15 @@ public sealed class RecordingObserver : IExchangeObserver
     private readonly ConcurrentQueue<string> _events = new();
     private readonly ConcurrentQueue<(long Connection, ProtocolError Error)> _rejections = new();
     private readonly ConcurrentQueue<(long Connection, CloseReason Reason, long Count)> _closed = new();
+    private readonly ConcurrentQueue<(string Value, string Square)> _squared = new();
     private long _squares;
 
     public long SquaresServed => Interlocked.Read(ref _squares);
 
     public IReadOnlyCollection<string> Events => _events;
+
+    /// <summary>Every value squared, with its square, in the order the events came.</summary>
+    public IReadOnlyCollection<(string Value, string Square)> Squared => _squared;
 
     public IReadOnlyCollection<(long Connection, ProtocolError Error)> Rejections => _rejections;
 
@@ -27,8 +31,11 @@ public sealed class RecordingObserver : IExchangeObserver
     public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) =>
         _events.Enqueue($"{connection.Id} handshake {dialect} {version}");
 
-    public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count) =>
+    public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
+    {
+        _squared.Enqueue((value.ToString(), square.ToString()));
         Interlocked.Increment(ref _squares);
+    }
 
     public void RequestRejected(ConnectionInfo connection, ProtocolError error)
     {
