@@ -165,6 +165,7 @@ public sealed partial class CommandLineTests
             }
         }
 
+        server.Kill();
         throw new InvalidOperationException("the server exited before listening: " + await server.StandardError.ReadToEndAsync());
     }
 

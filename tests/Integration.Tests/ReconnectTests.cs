@@ -155,7 +155,8 @@ public sealed partial class ReconnectTests
     {
         Process server = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "PiSquareServer.dll"), "--port", port.ToString(), "--bind", "127.0.0.1"]);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        timeout.Token.Register(() => server.Kill());
+        while (await server.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
         {
             if (ListeningLine().IsMatch(line))
             {
@@ -166,6 +167,7 @@ public sealed partial class ReconnectTests
             }
         }
 
+        server.Kill();
         throw new InvalidOperationException("the server exited before listening: " + await server.StandardError.ReadToEndAsync());
     }
 
