@@ -34,6 +34,13 @@ public sealed record ClientOptions
     /// <summary>How long to wait for any reply.</summary>
     public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long to poll the socket for a reply before parking the read: catches a lockstep reply
+    /// without the event loop's wake-up cost, at the price of a busy core for at most this long per
+    /// request. Zero turns it off.
+    /// </summary>
+    public TimeSpan Spin { get; init; } = TimeSpan.FromMicroseconds(50);
+
     /// <summary>When to reconnect after a lost connection, a silent or a restarting server.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 

@@ -34,6 +34,7 @@ public static class ClientCommand
         var retries = new Option<int>("--retries") { Description = "Reconnects allowed in a row without progress after a lost connection, a silent or a restarting server; 0 never reconnects", DefaultValueFactory = _ => RetryPolicy.Default.MaxRetries };
         var retryDelay = new Option<double>("--retry-delay") { Description = "Seconds before the first reconnect; doubles each time, with jitter", DefaultValueFactory = _ => RetryPolicy.Default.InitialDelay.TotalSeconds };
         var maxRetryDelay = new Option<double>("--max-retry-delay") { Description = "Longest wait between reconnects, in seconds", DefaultValueFactory = _ => RetryPolicy.Default.MaxDelay.TotalSeconds };
+        var spin = new Option<int>("--spin") { Description = "Microseconds to poll for each reply before sleeping on it (lower latency for a little CPU); 0 = off", DefaultValueFactory = _ => 50 };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every square" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the greeting and the summary" };
 
@@ -42,13 +43,14 @@ public static class ClientCommand
             "A lost connection, a silent or a restarting server is retried with backoff; unanswered requests are resent, so every square is verified once, in order.\n" +
             "Exit codes: 0 all verified, 1 usage, 2 cannot connect, 3 protocol error, 4 wrong square, 5 timeout, 6 refused by the server, 7 connection lost, 130 interrupted.")
         {
-            host, port, count, start, dialect, pipeline, connectTimeout, receiveTimeout, retries, retryDelay, maxRetryDelay, verbose, quiet,
+            host, port, count, start, dialect, pipeline, connectTimeout, receiveTimeout, retries, retryDelay, maxRetryDelay, spin, verbose, quiet,
         };
 
         Require(port, value => value is >= 1 and <= 65535, "--port must be 1-65535.");
         Require(count, value => value >= 0, "--count must not be negative.");
         Require(pipeline, value => value is >= 1 and <= 1_000_000, "--pipeline must be 1-1000000.");
         Require(connectTimeout, value => value is > 0 and <= 86400, "--connect-timeout must be more than 0 and at most 86400 seconds.");
+        Require(spin, value => value is >= 0 and <= 100_000, "--spin must be 0-100000 microseconds.");
         Require(retries, value => value is >= 0 and <= 1000, "--retries must be 0-1000.");
         Require(retryDelay, value => value is >= 0 and <= 3600, "--retry-delay must be 0-3600 seconds.");
         Require(maxRetryDelay, value => value is >= 0 and <= 3600, "--max-retry-delay must be 0-3600 seconds.");
@@ -82,6 +84,7 @@ public static class ClientCommand
                 Pipeline = parse.GetValue(pipeline),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
                 ReceiveTimeout = TimeSpan.FromSeconds(parse.GetValue(receiveTimeout)),
+                Spin = TimeSpan.FromMicroseconds(parse.GetValue(spin)),
                 Retry = new RetryPolicy(parse.GetValue(retries), TimeSpan.FromSeconds(parse.GetValue(retryDelay)), TimeSpan.FromSeconds(parse.GetValue(maxRetryDelay))),
                 Limits = new ProtocolLimits { MaxDigits = digits, MaxLineLength = Math.Max(ProtocolLimits.DefaultMaxLineLength, digits + 2) },
             };

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using IotSquares.Shared;
 
 namespace IotSquares.Client.Exchange;
 
@@ -17,11 +18,13 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly TimeSpan _receiveTimeout;
+    private readonly SocketSpinning _spinning;
 
-    private ClientConnection(Socket socket, TimeSpan receiveTimeout)
+    private ClientConnection(Socket socket, TimeSpan receiveTimeout, SocketSpinning spinning)
     {
         _socket = socket;
         _receiveTimeout = receiveTimeout;
+        _spinning = spinning;
         _stream = new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         Writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -35,7 +38,8 @@ internal sealed class ClientConnection : IAsyncDisposable
     public string RemoteEndPoint { get; }
 
     /// <summary>Connects to the first address of <paramref name="host"/> that answers.</summary>
-    public static async Task<ClientConnection> ConnectAsync(string host, int port, TimeSpan connectTimeout, TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    public static async Task<ClientConnection> ConnectAsync(
+        string host, int port, TimeSpan connectTimeout, TimeSpan receiveTimeout, SocketSpinning spinning, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         try
@@ -58,7 +62,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token);
-                return new ClientConnection(socket, receiveTimeout);
+                return new ClientConnection(socket, receiveTimeout, spinning);
             }
             catch (SocketException ex)
             {
@@ -78,39 +82,62 @@ internal sealed class ClientConnection : IAsyncDisposable
     /// <summary>Reads until <paramref name="parse"/> yields one message, within the receive timeout.</summary>
     public async ValueTask<T> ReadMessageAsync<T>(MessageParser<T> parse, string waitingFor, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_receiveTimeout);
-        while (true)
+        CancellationTokenSource? timeout = null;
+        try
         {
-            ReadResult result;
-            try
+            while (true)
             {
-                result = await Reader.ReadAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw ExchangeFailedException.Transient(
-                    ClientExitCodes.Timeout,
-                    $"no {waitingFor} from the server within {_receiveTimeout.TotalSeconds:0.###} s");
-            }
-            catch (Exception ex) when (ex is IOException or SocketException)
-            {
-                throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while waiting for {waitingFor}: {ex.Message}", ex);
-            }
+                // Replies already buffered (pipelining) are parsed without arming any timer.
+                if (!Reader.TryRead(out ReadResult result))
+                {
+                    _spinning.WaitReadable(_socket);
+                    timeout ??= StartTimeout(cancellationToken);
+                    result = await ReadAsync(waitingFor, timeout.Token, cancellationToken);
+                }
 
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (parse(ref buffer, out T message))
-            {
-                // Consumed up to the message, examined no further: more whole messages may be waiting.
-                Reader.AdvanceTo(buffer.Start);
-                return message;
-            }
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (parse(ref buffer, out T message))
+                {
+                    // Consumed up to the message, examined no further: more whole messages may be waiting.
+                    Reader.AdvanceTo(buffer.Start);
+                    return message;
+                }
 
-            Reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection while the client waited for {waitingFor}");
+                Reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection while the client waited for {waitingFor}");
+                }
             }
+        }
+        finally
+        {
+            timeout?.Dispose();
+        }
+    }
+
+    private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_receiveTimeout);
+        return timeout;
+    }
+
+    private async ValueTask<ReadResult> ReadAsync(string waitingFor, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Reader.ReadAsync(timeout);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ExchangeFailedException.Transient(
+                ClientExitCodes.Timeout,
+                $"no {waitingFor} from the server within {_receiveTimeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while waiting for {waitingFor}: {ex.Message}", ex);
         }
     }
 

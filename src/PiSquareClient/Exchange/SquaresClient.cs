@@ -3,6 +3,7 @@ using IotSquares.Protocol;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Textbook;
+using IotSquares.Shared;
 
 namespace IotSquares.Client.Exchange;
 
@@ -19,6 +20,7 @@ public sealed class SquaresClient
     private readonly IExchangeObserver _observer;
     private readonly IClientProgress _progress;
     private readonly Random _random;
+    private readonly SocketSpinning _spinning;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">What to do.</param>
@@ -33,6 +35,7 @@ public sealed class SquaresClient
         _observer = observer;
         _progress = progress ?? new SilentProgress();
         _random = random ?? new Random();
+        _spinning = new SocketSpinning(options.Spin, maxSpinners: 1);
     }
 
     /// <summary>Runs the exchange.</summary>
@@ -113,7 +116,7 @@ public sealed class SquaresClient
         try
         {
             await using ClientConnection connection = await ClientConnection.ConnectAsync(
-                _options.Host, _options.Port, _options.ConnectTimeout, _options.ReceiveTimeout, cancellationToken);
+                _options.Host, _options.Port, _options.ConnectTimeout, _options.ReceiveTimeout, _spinning, cancellationToken);
             info = new ConnectionInfo(id, connection.RemoteEndPoint);
             _observer.ConnectionOpened(info);
 

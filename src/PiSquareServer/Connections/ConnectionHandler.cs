@@ -86,8 +86,16 @@ internal sealed partial class ConnectionHandler
         // written, so a client trickling one byte at a time (slowloris) is cut off all the same.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort);
         deadline.CancelAfter(_settings.HandshakeTimeout);
+        bool replied = false;
         while (true)
         {
+            if (replied)
+            {
+                // Right after a reply, the next request of a lockstep client is microseconds away.
+                _settings.Spinning.WaitReadable(_socket);
+                replied = false;
+            }
+
             ReadResult result;
             try
             {
@@ -149,6 +157,7 @@ internal sealed partial class ConnectionHandler
             {
                 deadline.CancelAfter(_settings.IdleTimeout);
                 await writer.FlushAsync(abort);
+                replied = true;
             }
 
             if (status.IsClosing)

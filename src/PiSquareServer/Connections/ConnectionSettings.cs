@@ -2,6 +2,7 @@ using IotSquares.Protocol;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Textbook;
 using IotSquares.Server.Options;
+using IotSquares.Shared;
 
 namespace IotSquares.Server.Connections;
 
@@ -15,7 +16,12 @@ internal sealed class ConnectionSettings
         Textbook = new TextbookCodec(limits);
         HandshakeTimeout = options.HandshakeTimeout;
         IdleTimeout = options.IdleTimeout;
+
+        // One core is always left to the rest of the server, however many connections want to spin.
+        Spinning = new SocketSpinning(TimeSpan.FromMicroseconds(options.SpinMicroseconds), Math.Max(1, Environment.ProcessorCount - 1));
     }
+
+    public SocketSpinning Spinning { get; }
 
     public FramedCodec Framed { get; }
 

@@ -33,6 +33,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"Server:MaxConnectionsPerAddress must be 0 (no limit) or more, not {options.MaxConnectionsPerAddress}.");
         }
 
+        if (options.SpinMicroseconds is < 0 or > 100_000)
+        {
+            failures.Add($"Server:SpinMicroseconds must be 0-100000, not {options.SpinMicroseconds}.");
+        }
+
         RequirePositive(failures, nameof(options.HandshakeTimeout), options.HandshakeTimeout);
         RequirePositive(failures, nameof(options.IdleTimeout), options.IdleTimeout);
         RequirePositive(failures, nameof(options.ShutdownTimeout), options.ShutdownTimeout);
