@@ -12,6 +12,9 @@ namespace IotSquares.Shared;
 /// </summary>
 internal sealed class SocketSpinning
 {
+    // After repeated misses, spin again only every 256th wait, to notice a peer that sped up.
+    private const int MaxPenalty = 256;
+
     private readonly long _budgetTicks;
     private readonly int _maxSpinners;
     private int _spinners;
@@ -34,13 +37,39 @@ internal sealed class SocketSpinning
     /// <summary>
     /// Spins until <paramref name="socket"/> has bytes to read, the budget is spent, or another
     /// connection holds the last spinning slot. Returns true when bytes are waiting.
+    /// <paramref name="history"/> makes it adaptive: a peer that did not answer within the budget
+    /// (a paced or idle client) is not spun for again for a doubling number of waits, so only a
+    /// peer that really works in lockstep gets the CPU.
     /// </summary>
-    public bool WaitReadable(Socket socket)
+    public bool WaitReadable(Socket socket, ref SpinHistory history)
     {
         if (!Enabled)
         {
             return false;
         }
+
+        if (history.Skip > 0)
+        {
+            history.Skip--;
+            return false;
+        }
+
+        bool readable = Spin(socket);
+        if (readable)
+        {
+            history.Penalty = 0;
+        }
+        else
+        {
+            history.Penalty = Math.Min(Math.Max(1, history.Penalty * 2), MaxPenalty);
+            history.Skip = history.Penalty;
+        }
+
+        return readable;
+    }
+
+    private bool Spin(Socket socket)
+    {
 
         if (Interlocked.Increment(ref _spinners) > _maxSpinners)
         {
@@ -72,4 +101,14 @@ internal sealed class SocketSpinning
             Interlocked.Decrement(ref _spinners);
         }
     }
+}
+
+/// <summary>One connection's record of how spinning has paid off; see <see cref="SocketSpinning.WaitReadable"/>.</summary>
+internal struct SpinHistory
+{
+    /// <summary>Waits still to pass without spinning.</summary>
+    public int Skip;
+
+    /// <summary>How many waits the next miss will skip (doubles per miss, reset by a hit).</summary>
+    public int Penalty;
 }

@@ -19,6 +19,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly NetworkStream _stream;
     private readonly TimeSpan _receiveTimeout;
     private readonly SocketSpinning _spinning;
+    private SpinHistory _spinHistory;
 
     private ClientConnection(Socket socket, TimeSpan receiveTimeout, SocketSpinning spinning)
     {
@@ -90,7 +91,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                 // Replies already buffered (pipelining) are parsed without arming any timer.
                 if (!Reader.TryRead(out ReadResult result))
                 {
-                    _spinning.WaitReadable(_socket);
+                    _spinning.WaitReadable(_socket, ref _spinHistory);
                     timeout ??= StartTimeout(cancellationToken);
                     result = await ReadAsync(waitingFor, timeout.Token, cancellationToken);
                 }

@@ -6,6 +6,7 @@ using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Sessions;
+using IotSquares.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace IotSquares.Server.Connections;
@@ -87,12 +88,13 @@ internal sealed partial class ConnectionHandler
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort);
         deadline.CancelAfter(_settings.HandshakeTimeout);
         bool replied = false;
+        var spinHistory = default(SpinHistory);
         while (true)
         {
             if (replied)
             {
                 // Right after a reply, the next request of a lockstep client is microseconds away.
-                _settings.Spinning.WaitReadable(_socket);
+                _settings.Spinning.WaitReadable(_socket, ref spinHistory);
                 replied = false;
             }
 
