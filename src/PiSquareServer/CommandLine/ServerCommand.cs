@@ -37,6 +37,7 @@ public static class ServerCommand
             Add<TimeSpan>("--idle-timeout", section + nameof(ServerOptions.IdleTimeout), "Time a client may take to complete each request, as hh:mm:ss (default 00:05:00)"),
             Add<TimeSpan>("--shutdown-timeout", section + nameof(ServerOptions.ShutdownTimeout), "Time allowed for goodbyes when stopping (default 00:00:05)"),
             Add<int>("--spin", section + nameof(ServerOptions.SpinMicroseconds), "Microseconds to poll for a client's next request after a reply (lower lockstep latency for a little CPU; default 50, 0 = off)"),
+            Add<int>("--read-buffer-size", section + nameof(ServerOptions.ReadBufferSize), "Bytes taken from a socket per read (default 4096)"),
             Add<int>("--max-digits", section + nameof(ServerOptions.MaxDigits), "Most digits in a request (default 4096)"),
             Add<int>("--max-line-length", section + nameof(ServerOptions.MaxLineLength), "Most bytes in a request line (default 8192)"),
             Add<string>("--log-level", "Logging:LogLevel:Default", "Trace, Debug, Information (default), Warning, Error or Critical; Debug logs every square"),

@@ -18,9 +18,6 @@ namespace IotSquares.Server.Connections;
 /// </summary>
 internal sealed partial class ConnectionHandler
 {
-    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true);
-    private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 4096, leaveOpen: true);
-
     private readonly ConnectionInfo _connection;
     private readonly Socket _socket;
     private readonly ConnectionSettings _settings;
@@ -45,8 +42,8 @@ internal sealed partial class ConnectionHandler
         _observer.ConnectionOpened(_connection);
         CloseReason reason = CloseReason.ConnectionLost;
         var stream = new NetworkStream(_socket, ownsSocket: false);
-        PipeReader reader = PipeReader.Create(stream, ReaderOptions);
-        PipeWriter writer = PipeWriter.Create(stream, WriterOptions);
+        PipeReader reader = PipeReader.Create(stream, _settings.ReaderOptions);
+        PipeWriter writer = PipeWriter.Create(stream, _settings.WriterOptions);
         try
         {
             // A shutdown wakes the pending read instead of cancelling it, so buffered requests are still answered.

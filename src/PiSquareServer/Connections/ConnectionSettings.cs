@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Textbook;
@@ -16,12 +17,19 @@ internal sealed class ConnectionSettings
         Textbook = new TextbookCodec(limits);
         HandshakeTimeout = options.HandshakeTimeout;
         IdleTimeout = options.IdleTimeout;
+        ReaderOptions = new StreamPipeReaderOptions(bufferSize: options.ReadBufferSize, minimumReadSize: Math.Max(256, options.ReadBufferSize / 4), leaveOpen: true);
 
         // One core is always left to the rest of the server, however many connections want to spin.
         Spinning = new SocketSpinning(TimeSpan.FromMicroseconds(options.SpinMicroseconds), Math.Max(1, Environment.ProcessorCount - 1));
     }
 
     public SocketSpinning Spinning { get; }
+
+    /// <summary>How the connection's pipe reads from its socket: the read buffer size comes from the options.</summary>
+    public StreamPipeReaderOptions ReaderOptions { get; }
+
+    /// <summary>Replies are written straight through to the socket; this is only the first buffer's size.</summary>
+    public StreamPipeWriterOptions WriterOptions { get; } = new(minimumBufferSize: 4096, leaveOpen: true);
 
     public FramedCodec Framed { get; }
 

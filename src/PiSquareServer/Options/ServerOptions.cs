@@ -53,6 +53,12 @@ public sealed class ServerOptions
     /// </summary>
     public int SpinMicroseconds { get; set; } = 50;
 
+    /// <summary>
+    /// Bytes taken from the socket per read. With <see cref="MaxLineLength"/> it bounds what one
+    /// connection buffers: one incomplete line plus one read.
+    /// </summary>
+    public int ReadBufferSize { get; set; } = 4096;
+
     /// <summary>The most digits a request may have (see <see cref="ProtocolLimits.MaxDigits"/>).</summary>
     public int MaxDigits { get; set; } = ProtocolLimits.DefaultMaxDigits;
 

@@ -33,6 +33,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"Server:MaxConnectionsPerAddress must be 0 (no limit) or more, not {options.MaxConnectionsPerAddress}.");
         }
 
+        if (options.ReadBufferSize is < 512 or > 1_048_576)
+        {
+            failures.Add($"Server:ReadBufferSize must be 512-1048576 bytes, not {options.ReadBufferSize}.");
+        }
+
         if (options.SpinMicroseconds is < 0 or > 100_000)
         {
             failures.Add($"Server:SpinMicroseconds must be 0-100000, not {options.SpinMicroseconds}.");
