@@ -25,6 +25,9 @@ internal sealed partial class ConnectionHandler
     private readonly ILogger _logger;
     private IServerSession? _session;
 
+    // Set when the client stopped taking our replies: the socket is then dropped, not closed politely.
+    private bool _stalled;
+
     public ConnectionHandler(ConnectionInfo connection, Socket socket, ConnectionSettings settings, IExchangeObserver observer, ILogger logger)
     {
         _connection = connection;
@@ -69,8 +72,14 @@ internal sealed partial class ConnectionHandler
         }
         finally
         {
+            if (_stalled)
+            {
+                // Replies are stuck in a full send buffer; completing the writer would wait on them forever.
+                _socket.Dispose();
+            }
+
             await reader.CompleteAsync();
-            await writer.CompleteAsync();
+            await CompleteQuietlyAsync(writer);
             await stream.DisposeAsync();
             await SocketCloser.CloseGracefullyAsync(_socket, _settings.LingerTimeout);
             _observer.ConnectionClosed(_connection, reason, _session?.SquaresServed ?? 0);
@@ -104,6 +113,7 @@ internal sealed partial class ConnectionHandler
             {
                 await SayAsync(writer, ProtocolError.For(ErrorCode.TimedOut), abort);
                 return CloseReason.TimedOut;
+
             }
 
             ReadOnlySequence<byte> buffer = result.Buffer;
@@ -154,8 +164,20 @@ internal sealed partial class ConnectionHandler
 
             if (writer.UnflushedBytes > 0)
             {
+                // A client that sends but never reads fills the socket buffers and the flush waits:
+                // it gets the idle timeout too, or it would hold its slot for ever.
                 deadline.CancelAfter(_settings.IdleTimeout);
-                await writer.FlushAsync(abort);
+                try
+                {
+                    await writer.FlushAsync(deadline.Token);
+                }
+                catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+                {
+                    _stalled = true;
+                    LogStalled(_connection.Id, _settings.IdleTimeout);
+                    return CloseReason.TimedOut;
+                }
+
                 replied = true;
             }
 
@@ -183,7 +205,29 @@ internal sealed partial class ConnectionHandler
             _session.WriteFatalError(writer, error);
         }
 
-        await writer.FlushAsync(abort);
+        // A last word is worth a short wait, not more: the client may have stopped reading.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        limit.CancelAfter(_settings.LingerTimeout);
+        try
+        {
+            await writer.FlushAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+        {
+            _stalled = true;
+        }
+    }
+
+    private static async Task CompleteQuietlyAsync(PipeWriter writer)
+    {
+        try
+        {
+            await writer.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection is gone; whatever was not sent is lost with it.
+        }
     }
 
     private async Task TryWriteInternalErrorAsync(PipeWriter writer)
@@ -202,6 +246,9 @@ internal sealed partial class ConnectionHandler
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: lost ({Detail})")]
     private partial void LogConnectionLost(long connectionId, string detail);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Connection {ConnectionId}: the client took no reply for {Timeout}; dropping it")]
+    private partial void LogStalled(long connectionId, TimeSpan timeout);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Connection {ConnectionId}: unexpected failure; the connection is closed, the server goes on")]
     private partial void LogUnexpected(Exception exception, long connectionId);

@@ -20,6 +20,7 @@ internal sealed partial class SquareServerService : BackgroundService
     private readonly ServerEndpoints _endpoints;
     private readonly ILogger<SquareServerService> _logger;
     private IReadOnlyList<Socket> _listeners = [];
+    private volatile bool _stopping;
 
     public SquareServerService(IOptions<ServerOptions> options, ConnectionTracker connections, ServerEndpoints endpoints, ILogger<SquareServerService> logger)
     {
@@ -54,6 +55,7 @@ internal sealed partial class SquareServerService : BackgroundService
         LogStopping(_connections.ActiveCount);
 
         // Closing the listeners first means no new client arrives while the others are told goodbye.
+        _stopping = true;
         foreach (Socket listener in _listeners)
         {
             listener.Dispose();
@@ -69,14 +71,14 @@ internal sealed partial class SquareServerService : BackgroundService
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!_stopping && !stoppingToken.IsCancellationRequested)
         {
             Socket client;
             try
             {
                 client = await listener.AcceptAsync(stoppingToken);
             }
-            catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception ex) when ((_stopping || stoppingToken.IsCancellationRequested) && ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
                 return;
             }
