@@ -117,6 +117,22 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Returns what has been received and not yet examined, waiting (within the receive timeout) only
+    /// when there is nothing. The caller parses as many messages as it likes and calls AdvanceTo.
+    /// </summary>
+    public async ValueTask<ReadResult> ReadAvailableAsync(string waitingFor, CancellationToken cancellationToken)
+    {
+        if (Reader.TryRead(out ReadResult result))
+        {
+            return result;
+        }
+
+        _spinning.WaitReadable(_socket, ref _spinHistory);
+        using CancellationTokenSource timeout = StartTimeout(cancellationToken);
+        return await ReadAsync(waitingFor, timeout.Token, cancellationToken);
+    }
+
     private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

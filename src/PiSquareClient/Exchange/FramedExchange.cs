@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Framing;
@@ -6,11 +7,14 @@ using IotSquares.Protocol.Framing;
 namespace IotSquares.Client.Exchange;
 
 /// <summary>
-/// The framed dialect, client side: requests are written by a sender that keeps up to
-/// <c>window</c> of them in flight, while replies are read and verified in order.
+/// The framed dialect, client side: up to <c>window</c> requests in flight, replies read and
+/// verified in order.
 /// </summary>
 internal sealed class FramedExchange
 {
+    // Below the smallest socket buffers a Linux peer starts with (rmem 128 KiB): see ExchangeAsync.
+    private const int MaxBytesInFlight = 64 * 1024;
+
     private readonly ClientConnection _connection;
     private readonly FramedCodec _codec;
 
@@ -40,34 +44,56 @@ internal sealed class FramedExchange
         };
     }
 
-    /// <summary>Sends every request from index <paramref name="first"/> on, with up to <paramref name="window"/> in flight and verifies every reply.</summary>
+    /// <summary>
+    /// Sends every request from index <paramref name="first"/> on, with up to <paramref name="window"/>
+    /// in flight, and verifies every reply in order. One loop does both: it tops the window up in one
+    /// write and one flush, waits for a reply, then takes every reply already buffered before topping
+    /// up again, so requests and replies travel in batches and no thread hands work to another.
+    /// </summary>
     public async Task ExchangeAsync(RequestSequence requests, long first, int window, ReplyVerifier verifier, CancellationToken cancellationToken)
     {
-        using var slots = new SemaphoreSlim(window, window);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task sender = SendAsync(requests, first, slots, stop, cancellationToken);
-        try
+        // Requests in flight are also bounded in bytes: with both directions' socket buffers larger than
+        // this, a batch can always be written while the server's replies wait unread, so the two sides
+        // can never block each other (which huge numbers in a huge window otherwise could).
+        int perRequest = requests.MaxDigits() + 2;
+        long inFlightLimit = Math.Max(1, Math.Min(window, MaxBytesInFlight / perRequest));
+        long next = first;
+        long index = first;
+        while (index < requests.Count)
         {
-            for (long index = first; index < requests.Count; index++)
+            if (next < requests.Count && next - index < inFlightLimit)
             {
-                ServerMessage reply = await _connection.ReadMessageAsync<ServerMessage>(_codec.TryParseServerMessage, "reply", stop.Token);
-                verifier.Verify(index, reply);
-                slots.Release();
-            }
-        }
-        catch (OperationCanceledException) when (sender.IsFaulted && !cancellationToken.IsCancellationRequested)
-        {
-            // The sender failed first and stopped the reading: its error is the one to report.
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+                do
+                {
+                    FramedCodec.WriteNumber(_connection.Writer, requests[next++]);
+                }
+                while (next < requests.Count && next - index < inFlightLimit);
 
-        if (sender.IsFaulted)
-        {
-            await sender; // Rethrows the sender's ExchangeFailedException.
+                await _connection.FlushAsync(cancellationToken);
+            }
+
+            // Every reply that has arrived is taken in one pass over the buffer.
+            ReadResult received = await _connection.ReadAvailableAsync("reply", cancellationToken);
+            ReadOnlySequence<byte> buffer = received.Buffer;
+            while (index < next && _codec.TryParseServerMessage(ref buffer, out ServerMessage reply))
+            {
+                verifier.Verify(index++, reply);
+            }
+
+            if (index < next)
+            {
+                // Stopped at an incomplete line: wait for more bytes next time.
+                _connection.Reader.AdvanceTo(buffer.Start, buffer.End);
+                if (received.IsCompleted)
+                {
+                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, "the server closed the connection while the client waited for replies");
+                }
+            }
+            else
+            {
+                // Every request is answered; whatever follows (a goodbye) is left unexamined for the next read.
+                _connection.Reader.AdvanceTo(buffer.Start);
+            }
         }
     }
 
@@ -80,38 +106,6 @@ internal sealed class FramedExchange
         return reply.Kind == ServerMessageKind.Goodbye
             ? reply.Count
             : throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"the server answered BYE with {reply.Kind} instead of BYE <count>");
-    }
-
-    private async Task SendAsync(RequestSequence requests, long first, SemaphoreSlim slots, CancellationTokenSource stop, CancellationToken cancellationToken)
-    {
-        try
-        {
-            long next = first;
-            while (next < requests.Count)
-            {
-                await slots.WaitAsync(stop.Token);
-
-                // Write every request the window allows, then flush once: one send for many requests.
-                do
-                {
-                    FramedCodec.WriteNumber(_connection.Writer, requests[next++]);
-                }
-                while (next < requests.Count && slots.Wait(0, CancellationToken.None));
-
-                // Flushes are never cancelled by the reader: a write cut short could leave the pipe
-                // unsure what was sent. Only the wait for a free slot is interrupted.
-                await _connection.FlushAsync(cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The reader finished or failed; it reports.
-        }
-        catch (ExchangeFailedException)
-        {
-            await stop.CancelAsync();
-            throw;
-        }
     }
 
     // Parses one server line and keeps its text, for printing the greeting exactly as it arrived.

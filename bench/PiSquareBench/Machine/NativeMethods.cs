@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+
+namespace IotSquares.Bench.Machine;
+
+/// <summary>The few libc calls the tool needs on Linux: signals, the open-files limit, clock ticks.</summary>
+internal static class NativeMethods
+{
+    /// <summary>SIGTERM: how the tool stops our server, as systemd would.</summary>
+    public const int SigTerm = 15;
+
+    private const int RlimitNoFile = 7;
+    private const int ScClockTicks = 2;
+
+    /// <summary>Clock ticks per second of /proc/&lt;pid&gt;/stat (100 on almost every Linux).</summary>
+    public static long ClockTicksPerSecond { get; } = ReadClockTicks();
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; .NET itself can only SIGKILL.</summary>
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Kill(int pid, int signal);
+
+    /// <summary>The soft and hard limits on open files (<c>ulimit -n</c>), or null where they cannot be read.</summary>
+    public static (ulong Soft, ulong Hard)? OpenFilesLimit()
+    {
+        try
+        {
+            return GetRLimit(RlimitNoFile, out RLimit limit) == 0 ? (limit.Current, limit.Maximum) : null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Raises the soft limit on open files to <paramref name="wanted"/> (at most the hard limit); true if it is now at least that.</summary>
+    public static bool TryRaiseOpenFilesLimit(ulong wanted)
+    {
+        if (OpenFilesLimit() is not (ulong soft, ulong hard))
+        {
+            return false;
+        }
+
+        if (soft >= wanted)
+        {
+            return true;
+        }
+
+        var raised = new RLimit { Current = Math.Min(wanted, hard), Maximum = hard };
+        try
+        {
+            return SetRLimit(RlimitNoFile, ref raised) == 0 && raised.Current >= wanted;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int GetRLimit(int resource, out RLimit limit);
+
+    [DllImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SetRLimit(int resource, ref RLimit limit);
+
+    [DllImport("libc", EntryPoint = "sysconf", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern long SysConf(int name);
+
+    private static long ReadClockTicks()
+    {
+        try
+        {
+            long ticks = SysConf(ScClockTicks);
+            return ticks > 0 ? ticks : 100;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return 100;
+        }
+    }
+
+    // struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; } with a 64-bit rlim_t (x64, arm64).
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+}

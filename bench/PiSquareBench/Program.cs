@@ -1,0 +1,3 @@
+using IotSquares.Bench;
+
+return await BenchCommand.InvokeAsync(args);

@@ -1,0 +1,28 @@
+using IotSquares.Bench.Load;
+
+namespace IotSquares.Bench.Reporting;
+
+/// <summary>Everything a run measured, by scenario id; the report's rows are computed from it at the end.</summary>
+internal sealed class Measurements
+{
+    /// <summary>Round-trip times of the lockstep runs.</summary>
+    public Dictionary<string, Latency> Latencies { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Squares per second (lockstep runs too).</summary>
+    public Dictionary<string, double> Rates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The concurrent runs.</summary>
+    public Dictionary<string, ConcurrentLoad.Result> Concurrent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Single figures: milliseconds, MiB, percent of a core.</summary>
+    public Dictionary<string, double> Scalars { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Why a scenario has no figure.</summary>
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Extra detail for a figure (the spread of repeated runs, which build measured).</summary>
+    public Dictionary<string, string> Details { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Things the reader should know about the run (server warnings, skipped scenarios).</summary>
+    public List<string> Notes { get; } = [];
+}
