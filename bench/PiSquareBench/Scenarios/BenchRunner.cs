@@ -69,8 +69,11 @@ internal sealed class BenchRunner
         RunningServer? block = await StartAsync(
             ["lockstep.native.lines", "lockstep.native.textbook", "lockstep.client.lean", "lockstep.client.framed", "lockstep.client.textbook"],
             () => _native.StartServer("native server (blocking)", "auto", "block"));
-        RunningServer? busy = await StartAsync(["lockstep.floor.lines", "lockstep.floor.textbook"], () => _native.StartServer("native server (busy-poll)", "auto", "busy"));
-        RunningServer? ours = await StartAsync(["lockstep.server.framed", "lockstep.server.textbook"], () => Servers.StartOurs(_serverDll));
+        RunningServer? busy = await StartAsync(
+            ["lockstep.floor.lines", "lockstep.floor.textbook", "lockstep.client.framed.busy"],
+            () => _native.StartServer("native server (busy-poll)", "auto", "busy"));
+        RunningServer? ours = await StartAsync(
+            ["lockstep.server.framed", "lockstep.server.textbook", "lockstep.server.framed.busy"], () => Servers.StartOurs(_serverDll));
         try
         {
             if (block is not null)
@@ -90,6 +93,10 @@ internal sealed class BenchRunner
             {
                 scenarios.Add(NativeLockstep("lockstep.floor.lines", busy, textbook: false, busy: true));
                 scenarios.Add(NativeLockstep("lockstep.floor.textbook", busy, textbook: true, busy: true));
+
+                // Each side against a polling peer: what each adds to the floor on its own, without the
+                // other side's wake-up cost in the figure.
+                scenarios.Add(OurLockstep("lockstep.client.framed.busy", busy, ClientDialect.Framed, cancellationToken));
             }
 
             // The textbook's server serves one client and exits: each run starts its own.
@@ -112,6 +119,7 @@ internal sealed class BenchRunner
             {
                 scenarios.Add(NativeLockstep("lockstep.server.framed", ours, textbook: false, busy: false));
                 scenarios.Add(NativeLockstep("lockstep.server.textbook", ours, textbook: true, busy: false));
+                scenarios.Add(NativeLockstep("lockstep.server.framed.busy", ours, textbook: false, busy: true));
             }
 
             await RoundsAsync(scenarios, latency: true);
@@ -120,7 +128,7 @@ internal sealed class BenchRunner
         {
             await StopAsync(block, []);
             await StopAsync(busy, []);
-            await StopAsync(ours, ["lockstep.server.framed", "lockstep.server.textbook"]);
+            await StopAsync(ours, ["lockstep.server.framed", "lockstep.server.textbook", "lockstep.server.framed.busy"]);
         }
 
         Scenario NativeLockstep(string id, RunningServer server, bool textbook, bool busy) =>
