@@ -72,9 +72,10 @@ internal sealed partial class ConnectionHandler
         }
         finally
         {
-            if (_stalled)
+            if (_stalled || abort.IsCancellationRequested)
             {
-                // Replies are stuck in a full send buffer; completing the writer would wait on them forever.
+                // Replies may be stuck in a full send buffer (a client that stopped reading, or a stop that
+                // ran out of time): completing the writer would wait on them, so drop the socket first.
                 _socket.Dispose();
             }
 
