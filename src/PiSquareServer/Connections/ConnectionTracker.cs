@@ -58,8 +58,9 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         }
 
         long id = Interlocked.Increment(ref _lastId);
-        IPAddress? address = PeerAddress(socket);
-        var connection = new ConnectionInfo(id, DescribePeer(socket));
+        IPEndPoint? peer = PeerEndPoint(socket);
+        IPAddress? address = peer?.Address;
+        var connection = new ConnectionInfo(id, peer?.ToString() ?? "unknown (connection already reset)");
 
         // Reserve the slot first: a connection may end and remove itself before Accept returns.
         _running[id] = Task.CompletedTask;
@@ -92,32 +93,19 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         _abort.Dispose();
     }
 
-    // A client may reset the connection before it is accepted; the socket then has no peer to name.
-    private static IPAddress? PeerAddress(Socket socket)
+    // The peer, with an IPv4 client on the dual-stack socket shown as IPv4 (and counted per address as
+    // such). A client may reset the connection before it is accepted; the socket then has no peer.
+    private static IPEndPoint? PeerEndPoint(Socket socket)
     {
         try
         {
-            return socket.RemoteEndPoint is IPEndPoint { Address: var address }
-                ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+            return socket.RemoteEndPoint is IPEndPoint peer
+                ? (peer.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(peer.Address.MapToIPv4(), peer.Port) : peer)
                 : null;
         }
         catch (SocketException)
         {
             return null;
-        }
-    }
-
-    private static string DescribePeer(Socket socket)
-    {
-        try
-        {
-            return socket.RemoteEndPoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
-                ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port).ToString()
-                : socket.RemoteEndPoint?.ToString() ?? "unknown";
-        }
-        catch (SocketException)
-        {
-            return "unknown (connection already reset)";
         }
     }
 
