@@ -72,7 +72,8 @@ internal sealed class TextbookExchange
             throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"the server's reply is longer than {_limits.MaxReplyLineLength} bytes");
         }
 
-        byte[] received = buffer.ToArray();
+        // A reply nearly always sits in one segment; only a split one is copied.
+        ReadOnlySpan<byte> received = buffer.IsSingleSegment ? buffer.FirstSpan : buffer.ToArray();
         if (!_codec.TryParseReply(received, expectedSquare, out message))
         {
             return false;
