@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using IotSquares.Client;
 using IotSquares.Integration.Tests.Support;
 using IotSquares.Server.Hosting;
+using IotSquares.Tooling;
 
 namespace IotSquares.Integration.Tests;
 
@@ -108,7 +109,7 @@ public sealed partial class CommandLineTests
         int port = await ReadListeningPortAsync(server);
 
         var (result, _) = await Clients.RunAsync(port, o => o with { Count = 20 });
-        Assert.Equal(0, Signals.Kill(server.Id, Signals.SigTerm));
+        Assert.Equal(0, LinuxProcessCalls.Kill(server.Id, LinuxProcessCalls.SigTerm));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await server.WaitForExitAsync(timeout.Token);
         string log = await server.StandardOutput.ReadToEndAsync();
@@ -169,14 +170,6 @@ public sealed partial class CommandLineTests
         throw new InvalidOperationException("the server exited before listening: " + await server.StandardError.ReadToEndAsync());
     }
 
-    // .NET can only SIGKILL a process; systemd stops a service with SIGTERM, so send that through libc.
-    private static class Signals
-    {
-        public const int SigTerm = 15;
-
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        public static extern int Kill(int pid, int signal);
-    }
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
 

@@ -2,22 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace IotSquares.Bench.Machine;
 
-/// <summary>The few libc calls the tool needs on Linux: signals, the open-files limit, clock ticks.</summary>
+/// <summary>
+/// The libc calls only the benchmark needs: the open-files limit for 1,000 connections. Signals and
+/// clock ticks are in the shared <c>LinuxProcessCalls</c> (tools/Shared).
+/// </summary>
 internal static class NativeMethods
 {
-    /// <summary>SIGTERM: how the tool stops our server, as systemd would.</summary>
-    public const int SigTerm = 15;
-
     private const int RlimitNoFile = 7;
-    private const int ScClockTicks = 2;
-
-    /// <summary>Clock ticks per second of /proc/&lt;pid&gt;/stat (100 on almost every Linux).</summary>
-    public static long ClockTicksPerSecond { get; } = ReadClockTicks();
-
-    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; .NET itself can only SIGKILL.</summary>
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    public static extern int Kill(int pid, int signal);
 
     /// <summary>The soft and hard limits on open files (<c>ulimit -n</c>), or null where they cannot be read.</summary>
     public static (ulong Soft, ulong Hard)? OpenFilesLimit()
@@ -63,23 +54,6 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SetRLimit(int resource, ref RLimit limit);
-
-    [DllImport("libc", EntryPoint = "sysconf", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern long SysConf(int name);
-
-    private static long ReadClockTicks()
-    {
-        try
-        {
-            long ticks = SysConf(ScClockTicks);
-            return ticks > 0 ? ticks : 100;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return 100;
-        }
-    }
 
     // struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; } with a 64-bit rlim_t (x64, arm64).
     [StructLayout(LayoutKind.Sequential)]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using IotSquares.Bench.Machine;
+using IotSquares.Tooling;
 
 namespace IotSquares.Bench.Processes;
 
@@ -117,7 +117,7 @@ internal sealed partial class ChildProcess : IDisposable
             return _process.ExitCode;
         }
 
-        _ = NativeMethods.Kill(_process.Id, NativeMethods.SigTerm);
+        _ = LinuxProcessCalls.Kill(_process.Id, LinuxProcessCalls.SigTerm);
         using var timer = new CancellationTokenSource(timeout);
         try
         {

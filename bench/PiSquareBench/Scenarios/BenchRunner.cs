@@ -6,6 +6,7 @@ using IotSquares.Bench.Machine;
 using IotSquares.Bench.Processes;
 using IotSquares.Bench.Reporting;
 using IotSquares.Client;
+using IotSquares.Tooling;
 using Spectre.Console;
 
 namespace IotSquares.Bench.Scenarios;
@@ -313,7 +314,7 @@ internal sealed class BenchRunner
             _m.Concurrent[id] = result;
             if (cpuBefore is long b && cpuAfter is long a)
             {
-                double cores = (a - b) / (double)NativeMethods.ClockTicksPerSecond / clock.Elapsed.TotalSeconds;
+                double cores = (a - b) / (double)LinuxProcessCalls.ClockTicksPerSecond / clock.Elapsed.TotalSeconds;
                 _m.Details[id] = string.Create(CultureInfo.InvariantCulture, $"server CPU {cores * 100:0}% of a core over the run (setup included), RSS after {rssKiB / 1024.0:0.0} MiB");
             }
 
@@ -383,10 +384,10 @@ internal sealed class BenchRunner
                     var clock = Stopwatch.StartNew();
                     await Task.Delay(_settings.IdleCpuWindow, cancellationToken);
                     long after = ProcStats.CpuTicks(server.Child.Pid) ?? throw new BenchException("cannot read /proc/<pid>/stat");
-                    double percent = (after - before) / (double)NativeMethods.ClockTicksPerSecond / clock.Elapsed.TotalSeconds * 100;
+                    double percent = (after - before) / (double)LinuxProcessCalls.ClockTicksPerSecond / clock.Elapsed.TotalSeconds * 100;
                     _m.Scalars["resources.cpu.idle"] = percent;
                     _m.Details["resources.cpu.idle"] = string.Create(
-                        CultureInfo.InvariantCulture, $"{after - before} clock ticks (1/{NativeMethods.ClockTicksPerSecond} s) of utime+stime in {clock.Elapsed.TotalSeconds:0.0} s");
+                        CultureInfo.InvariantCulture, $"{after - before} clock ticks (1/{LinuxProcessCalls.ClockTicksPerSecond} s) of utime+stime in {clock.Elapsed.TotalSeconds:0.0} s");
                     Report("resources.cpu.idle", string.Create(CultureInfo.InvariantCulture, $"{percent:0.00} % of a core"));
                 });
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using IotSquares.Tooling;
 
 namespace IotSquares.Integration.Tests.Robustness;
 
@@ -148,7 +149,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Stops the server as systemd does (SIGTERM) and returns its exit code; kills it after 30 s.</summary>
     public async Task<int> StopAsync()
     {
-        if (!_process.HasExited && Signals.Kill(_process.Id, Signals.SigTerm) != 0)
+        if (!_process.HasExited && LinuxProcessCalls.Kill(_process.Id, LinuxProcessCalls.SigTerm) != 0)
         {
             throw new InvalidOperationException($"kill -TERM {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -239,12 +240,4 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     [GeneratedRegex(@"^\S+ (trce|dbug|info|warn|fail|crit): (\S+\[\d+\])")]
     private static partial Regex LogLine();
 
-    // .NET can only SIGKILL a process; systemd stops a service with SIGTERM, so send that through libc.
-    private static class Signals
-    {
-        public const int SigTerm = 15;
-
-        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        public static extern int Kill(int pid, int signal);
-    }
 }

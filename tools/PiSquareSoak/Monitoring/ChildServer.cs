@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using IotSquares.Tooling;
 
 namespace IotSquares.Soak.Monitoring;
 
@@ -105,7 +106,7 @@ internal sealed class ChildServer : IDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        if (NativeMethods.Kill(_process.Id, NativeMethods.SigTerm) != 0 && !_process.HasExited)
+        if (LinuxProcessCalls.Kill(_process.Id, LinuxProcessCalls.SigTerm) != 0 && !_process.HasExited)
         {
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"kill(SIGTERM) failed for pid {_process.Id}; killing the server"));
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IotSquares.Tooling;
 
 namespace IotSquares.Soak.Monitoring;
 
@@ -51,7 +52,7 @@ internal sealed record ProcessSnapshot(long RssKilobytes, long CpuTicks, int Thr
     {
         ArgumentNullException.ThrowIfNull(earlier);
         return interval > TimeSpan.Zero
-            ? (CpuTicks - earlier.CpuTicks) * 100.0 / NativeMethods.ClockTicksPerSecond / interval.TotalSeconds
+            ? (CpuTicks - earlier.CpuTicks) * 100.0 / LinuxProcessCalls.ClockTicksPerSecond / interval.TotalSeconds
             : 0;
     }
 

@@ -1,11 +1,15 @@
 using System.Runtime.InteropServices;
 
-namespace IotSquares.Soak.Monitoring;
+namespace IotSquares.Tooling;
 
-/// <summary>The two libc calls the tool needs on Linux.</summary>
-internal static class NativeMethods
+/// <summary>
+/// The libc calls the test and measurement tools need to handle a server process the way systemd does:
+/// .NET can only SIGKILL a process, and /proc counts CPU time in clock ticks. Shared source, linked
+/// into the integration tests, the soak tool and the load benchmark.
+/// </summary>
+internal static class LinuxProcessCalls
 {
-    /// <summary>SIGTERM: how systemd stops a service, and how the tool stops the server it started.</summary>
+    /// <summary>SIGTERM: how systemd stops a service.</summary>
     public const int SigTerm = 15;
 
     // sysconf name for the clock ticks per second that /proc/<pid>/stat counts CPU time in.
@@ -14,7 +18,7 @@ internal static class NativeMethods
     /// <summary>Clock ticks per second of /proc/&lt;pid&gt;/stat (100 on almost every Linux).</summary>
     public static long ClockTicksPerSecond { get; } = ReadClockTicks();
 
-    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; .NET itself can only SIGKILL.</summary>
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; 0 on success.</summary>
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Kill(int pid, int signal);
