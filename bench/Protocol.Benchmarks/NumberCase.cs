@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using IotSquares.Protocol.Numbers;
+using IotSquares.Tooling;
 
 namespace IotSquares.Protocol.Benchmarks;
 
@@ -70,9 +71,7 @@ public sealed class NumberCase : IComparable
     public static ReadOnlySequence<byte> Split(byte[] line)
     {
         int cut = Math.Max(1, line.Length / 2);
-        var first = new Segment(line.AsMemory(0, cut), 0);
-        Segment last = first.Append(line.AsMemory(cut));
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        return ChunkedSequence.Create([line.AsMemory(0, cut), line.AsMemory(cut)]);
     }
 
     /// <inheritdoc />
@@ -121,21 +120,5 @@ public sealed class NumberCase : IComparable
         }
 
         return text.ToString();
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using IotSquares.Tooling;
 
 namespace IotSquares.Protocol.Tests.Support;
 
@@ -19,30 +20,7 @@ internal static class Sequences
     /// A sequence with one segment per chunk (empty chunks are skipped, as a pipe never links an
     /// empty segment). No chunks at all give the empty sequence.
     /// </summary>
-    public static ReadOnlySequence<byte> Create(IEnumerable<ReadOnlyMemory<byte>> chunks)
-    {
-        TestSegment? first = null;
-        TestSegment? last = null;
-        foreach (ReadOnlyMemory<byte> chunk in chunks)
-        {
-            if (chunk.IsEmpty)
-            {
-                continue;
-            }
-
-            if (first is null)
-            {
-                first = new TestSegment(chunk, 0);
-                last = first;
-            }
-            else
-            {
-                last = last!.Append(chunk);
-            }
-        }
-
-        return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
-    }
+    public static ReadOnlySequence<byte> Create(IEnumerable<ReadOnlyMemory<byte>> chunks) => ChunkedSequence.Create(chunks);
 
     /// <summary>A sequence with one segment per chunk.</summary>
     public static ReadOnlySequence<byte> Create(params byte[][] chunks) =>
