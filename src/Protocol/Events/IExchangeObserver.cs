@@ -10,6 +10,42 @@ namespace IotSquares.Protocol.Events;
 /// </summary>
 public interface IExchangeObserver
 {
+    /// <summary>Server: the listening socket is bound and accepting on <paramref name="localEndPoint"/>.</summary>
+    void Listening(string localEndPoint)
+    {
+    }
+
+    /// <summary>
+    /// Client: a connection to <paramref name="remoteEndPoint"/> is being attempted; <paramref name="attempt"/> is 1
+    /// for the first attempt of a run and counts up until a connection is made.
+    /// </summary>
+    void Connecting(string remoteEndPoint, int attempt)
+    {
+    }
+
+    /// <summary>Client: the connection failed or was lost; it waits <paramref name="delay"/> and connects again.</summary>
+    /// <param name="reason">Why the last attempt failed, one line.</param>
+    /// <param name="delay">The wait before the next attempt.</param>
+    /// <param name="attempt">This retry's number since the last progress, from 1.</param>
+    /// <param name="maxAttempts">How many retries are allowed without progress.</param>
+    /// <param name="unanswered">How many requests still wait for an answer.</param>
+    void Reconnecting(string reason, TimeSpan delay, int attempt, int maxAttempts, long unanswered)
+    {
+    }
+
+    /// <summary>Server: a stop was asked for (SIGTERM, Ctrl+C); open connections are drained and told goodbye.</summary>
+    void Stopping()
+    {
+    }
+
+    /// <summary>
+    /// The program's work is over. Client: the run ended, <paramref name="succeeded"/> when every square was
+    /// verified. Server: the drain after <see cref="Stopping"/> is done. <paramref name="summary"/> is one line.
+    /// </summary>
+    void Finished(bool succeeded, string summary)
+    {
+    }
+
     /// <summary>A connection was made (accepted by the server, or opened by the client).</summary>
     void ConnectionOpened(ConnectionInfo connection)
     {
