@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using IotSquares.Protocol.Numbers;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Protocol.Benchmarks;
 

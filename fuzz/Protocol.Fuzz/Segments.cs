@@ -1,5 +1,5 @@
 using System.Buffers;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Protocol.Fuzz;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using IotSquares.Protocol.Framed;
-using IotSquares.Protocol.Framing;
+using IotSquares.Protocol.Wire;
 using IotSquares.Protocol.Textbook;
 
 namespace IotSquares.Protocol;

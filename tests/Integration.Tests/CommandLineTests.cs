@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using IotSquares.Client;
 using IotSquares.Integration.Tests.Support;
 using IotSquares.Server.Hosting;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Integration.Tests;
 

@@ -239,7 +239,7 @@ internal static class ConcurrentLoad
         };
 
         private static string Printable(ReadOnlySpan<byte> bytes) =>
-            Protocol.Framing.WireWriter.ReadPrintable(bytes[..Math.Min(bytes.Length, 80)]);
+            Protocol.Wire.WireWriter.ReadPrintable(bytes[..Math.Min(bytes.Length, 80)]);
 
         private async Task<ReadOnlyMemory<byte>> ReadLineAsync(CancellationToken cancellationToken)
         {

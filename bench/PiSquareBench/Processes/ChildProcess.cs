@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Bench.Processes;
 

@@ -6,7 +6,7 @@ using IotSquares.Bench.Machine;
 using IotSquares.Bench.Processes;
 using IotSquares.Bench.Reporting;
 using IotSquares.Client;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 using Spectre.Console;
 
 namespace IotSquares.Bench.Scenarios;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using IotSquares.Shared;
+using IotSquares.Transport;
 
 namespace IotSquares.Client.Exchange;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
-using IotSquares.Protocol.Framing;
+using IotSquares.Protocol.Wire;
 
 namespace IotSquares.Client.Exchange;
 

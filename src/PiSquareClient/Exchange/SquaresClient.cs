@@ -3,7 +3,7 @@ using IotSquares.Protocol;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Textbook;
-using IotSquares.Shared;
+using IotSquares.Transport;
 
 namespace IotSquares.Client.Exchange;
 

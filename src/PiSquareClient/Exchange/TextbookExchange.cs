@@ -1,7 +1,7 @@
 using System.Buffers;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Framed;
-using IotSquares.Protocol.Framing;
+using IotSquares.Protocol.Wire;
 using IotSquares.Protocol.Numbers;
 using IotSquares.Protocol.Textbook;
 

@@ -6,7 +6,7 @@ using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Sessions;
-using IotSquares.Shared;
+using IotSquares.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace IotSquares.Server.Connections;

@@ -3,7 +3,7 @@ using IotSquares.Protocol;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Textbook;
 using IotSquares.Server.Options;
-using IotSquares.Shared;
+using IotSquares.Transport;
 
 namespace IotSquares.Server.Connections;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using IotSquares.Protocol.Errors;
-using IotSquares.Protocol.Framing;
+using IotSquares.Protocol.Wire;
 using IotSquares.Protocol.Numbers;
 
 namespace IotSquares.Protocol.Framed;

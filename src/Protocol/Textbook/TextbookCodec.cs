@@ -1,7 +1,7 @@
 using System.Buffers;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Framed;
-using IotSquares.Protocol.Framing;
+using IotSquares.Protocol.Wire;
 using IotSquares.Protocol.Numbers;
 
 namespace IotSquares.Protocol.Textbook;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Integration.Tests.Robustness;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Protocol.Tests.Support;
 

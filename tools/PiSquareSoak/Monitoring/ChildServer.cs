@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Soak.Monitoring;
 

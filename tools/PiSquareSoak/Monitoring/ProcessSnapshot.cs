@@ -1,5 +1,5 @@
 using System.Globalization;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Soak.Monitoring;
 

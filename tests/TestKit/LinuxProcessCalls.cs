@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace IotSquares.Tooling;
+namespace IotSquares.TestKit;
 
 /// <summary>
 /// The libc calls the test and measurement tools need to handle a server process the way systemd does:
-/// .NET can only SIGKILL a process, and /proc counts CPU time in clock ticks. Shared source, linked
-/// into the integration tests, the soak tool and the load benchmark.
+/// .NET can only SIGKILL a process, and /proc counts CPU time in clock ticks. Used by
+/// the integration tests, the soak tool and the load benchmark.
 /// </summary>
-internal static class LinuxProcessCalls
+public static class LinuxProcessCalls
 {
     /// <summary>SIGTERM: how systemd stops a service.</summary>
     public const int SigTerm = 15;
@@ -19,9 +19,11 @@ internal static class LinuxProcessCalls
     public static long ClockTicksPerSecond { get; } = ReadClockTicks();
 
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; 0 on success.</summary>
+    public static int Kill(int pid, int signal) => SysKill(pid, signal);
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    public static extern int Kill(int pid, int signal);
+    private static extern int SysKill(int pid, int signal);
 
     [DllImport("libc", EntryPoint = "sysconf", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

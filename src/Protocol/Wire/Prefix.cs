@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace IotSquares.Protocol.Framing;
+namespace IotSquares.Protocol.Wire;
 
 /// <summary>How the first bytes of a stream compare with a fixed greeting.</summary>
 public enum PrefixMatch

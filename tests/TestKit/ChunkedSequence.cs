@@ -1,13 +1,13 @@
 using System.Buffers;
 
-namespace IotSquares.Tooling;
+namespace IotSquares.TestKit;
 
 /// <summary>
 /// Builds a multi-segment <see cref="ReadOnlySequence{T}"/> from chunks, the way a pipe hands over bytes
-/// that arrived in several reads. Shared source, linked into the protocol tests, the codec benchmarks
+/// that arrived in several reads. Used by the protocol tests, the codec benchmarks
 /// and the fuzzing harness.
 /// </summary>
-internal static class ChunkedSequence
+public static class ChunkedSequence
 {
     /// <summary>
     /// A sequence with one segment per chunk (empty chunks are skipped, as a pipe never links an

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using IotSquares.Protocol.Numbers;
 
-namespace IotSquares.Protocol.Framing;
+namespace IotSquares.Protocol.Wire;
 
 /// <summary>Small helpers that put ASCII text and integers into an <see cref="IBufferWriter{T}"/>.</summary>
 public static class WireWriter

@@ -1,4 +1,4 @@
-namespace IotSquares.Protocol.Framing;
+namespace IotSquares.Protocol.Wire;
 
 /// <summary>What <see cref="LineFramer.TryReadLine"/> found in a buffer.</summary>
 public enum LineStatus

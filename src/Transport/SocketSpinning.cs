@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace IotSquares.Shared;
+namespace IotSquares.Transport;
 
 /// <summary>
 /// Polls a socket for a short while before an asynchronous read parks on it. A lockstep peer answers
 /// within tens of microseconds; catching its bytes by polling skips the event loop's wake-up and the
 /// thread hop that follows, which are most of a loopback round trip. The spin is bounded in time and
 /// in how many connections may spin at once, so an idle connection costs nothing and a busy server
-/// never burns more than the cores it was given. Shared source: linked into the server and the client.
+/// never burns more than the cores it was given.
 /// </summary>
-internal sealed class SocketSpinning
+public sealed class SocketSpinning
 {
     // After repeated misses, spin again only every 256th wait, to notice a peer that sped up.
     private const int MaxPenalty = 256;
@@ -104,11 +104,13 @@ internal sealed class SocketSpinning
 }
 
 /// <summary>One connection's record of how spinning has paid off; see <see cref="SocketSpinning.WaitReadable"/>.</summary>
-internal struct SpinHistory
+public struct SpinHistory
 {
+    // Public so that a connection can own one by value; its state is the policy's business only.
+
     /// <summary>Waits still to pass without spinning.</summary>
-    public int Skip;
+    internal int Skip;
 
     /// <summary>How many waits the next miss will skip (doubles per miss, reset by a hit).</summary>
-    public int Penalty;
+    internal int Penalty;
 }

@@ -1,8 +1,8 @@
 using System.Buffers;
-using IotSquares.Protocol.Framing;
+using IotSquares.Protocol.Wire;
 using IotSquares.Protocol.Tests.Support;
 
-namespace IotSquares.Protocol.Tests.Framing;
+namespace IotSquares.Protocol.Tests.Wire;
 
 public class LineFramerTests
 {

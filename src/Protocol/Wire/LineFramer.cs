@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace IotSquares.Protocol.Framing;
+namespace IotSquares.Protocol.Wire;
 
 /// <summary>
 /// Splits a byte stream into LF-terminated lines (a CR before the LF is dropped) with a maximum
