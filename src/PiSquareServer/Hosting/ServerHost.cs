@@ -3,6 +3,7 @@ using IotSquares.Server.Connections;
 using IotSquares.Server.Listening;
 using IotSquares.Server.Logging;
 using IotSquares.Server.Options;
+using IotSquares.Server.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,8 +41,8 @@ public static class ServerHost
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
 
-        // Under systemd: journal-friendly log lines, READY=1 once started, STOPPING=1 on stop. Elsewhere: nothing.
-        builder.Services.AddSystemd();
+        // With NOTIFY_SOCKET (systemd or anyone else): READY=1 once bound, STOPPING=1, STATUS=. Journal-style logs under systemd.
+        builder.AddServiceManagerIntegration();
 
         builder.Services.AddOptions<ServerOptions>()
             .Bind(builder.Configuration.GetSection(ServerOptions.SectionName))

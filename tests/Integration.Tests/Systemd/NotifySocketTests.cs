@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using IotSquares.Integration.Tests.Support;
+
+namespace IotSquares.Integration.Tests.Systemd;
+
+/// <summary>
+/// sd_notify from the real server process to a socket of our own, as systemd's Type=notify sees it:
+/// whoever the parent is, NOTIFY_SOCKET alone decides.
+/// </summary>
+public sealed partial class NotifySocketTests
+{
+    [Fact]
+    public async Task Ready_comes_once_the_port_is_bound_then_status_follows_the_clients_and_stopping_comes_on_SIGTERM()
+    {
+        using NotifyListener manager = NotifyListener.Bind();
+        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
+
+        await manager.WaitForAsync("READY=1");
+        string status = await manager.WaitForAsync(l => l.StartsWith("STATUS=Listening on 127.0.0.1:", StringComparison.Ordinal));
+        Assert.Matches(StatusLine(), status);
+        Assert.EndsWith("; 0 clients connected; 0 squares served", status);
+        Assert.Equal("READY=1", manager.Received[0].Line); // nothing before READY, and READY before any status
+
+        int port = int.Parse(StatusLine().Match(status).Groups[1].Value, CultureInfo.InvariantCulture);
+        using (RawConnection client = await RawConnection.ConnectAsync(port))
+        {
+            await client.SendAsync("HELLO squares/1\n1\n2\n3\n");
+            await client.ReceiveUntilAsync(t => t.EndsWith("\n9\n", StringComparison.Ordinal));
+            await manager.WaitForAsync("STATUS=Listening on 127.0.0.1:" + port + "; 1 client connected; 3 squares served");
+        }
+
+        await manager.WaitForAsync("STATUS=Listening on 127.0.0.1:" + port + "; 0 clients connected; 3 squares served");
+        int before = manager.Received.Count;
+        Assert.DoesNotContain(manager.Received, n => n.Line == "STOPPING=1");
+
+        Assert.Equal(0, await server.StopAsync());
+        await manager.WaitForAsync("STOPPING=1", TimeSpan.FromSeconds(5));
+        Assert.Contains(manager.Received.Skip(before), n => n.Line == "STATUS=Stopping: saying goodbye to 0 clients; 3 squares served");
+        Assert.Single(manager.Received, n => n.Line == "READY=1");
+    }
+
+    [Fact]
+    public async Task Status_is_sent_at_most_once_a_second()
+    {
+        using NotifyListener manager = NotifyListener.Bind();
+        DateTime started = DateTime.UtcNow;
+        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
+        string status = await manager.WaitForAsync(l => l.StartsWith("STATUS=Listening", StringComparison.Ordinal));
+        int port = int.Parse(StatusLine().Match(status).Groups[1].Value, CultureInfo.InvariantCulture);
+
+        // A client that keeps the count changing all the time: the status may change at every tick, no more often.
+        using RawConnection client = await RawConnection.ConnectAsync(port);
+        await client.SendAsync("HELLO squares/1\n");
+        for (int i = 0; i < 40; i++)
+        {
+            await client.SendAsync(string.Concat(Enumerable.Range(0, 50).Select(n => $"{n}\n")));
+            await Task.Delay(100);
+        }
+
+        await manager.WaitForAsync(l => l.Contains("2,000 squares served", StringComparison.Ordinal));
+        TimeSpan elapsed = DateTime.UtcNow - started;
+        int statuses = manager.Received.Count(n => n.Line.StartsWith("STATUS=", StringComparison.Ordinal));
+
+        // The count changed about ten times a second. Sent at most once a second, N lines need N - 1 seconds
+        // between the first and the last, all of which fall between the listener's start and now. (Measured
+        // on the sending side's clock by construction, so a slow test runner cannot make this fail wrongly.)
+        Assert.True(statuses >= 3, $"only {statuses} status lines in {elapsed.TotalSeconds:0.0} s of changes");
+        Assert.True(statuses - 1 <= elapsed.TotalSeconds, $"{statuses} status lines in {elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task An_abstract_socket_name_is_honoured()
+    {
+        using NotifyListener manager = NotifyListener.Bind(abstractName: true);
+        Assert.StartsWith("@", manager.Address);
+        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
+
+        await manager.WaitForAsync("READY=1");
+        Assert.Equal(0, await server.StopAsync());
+        await manager.WaitForAsync("STOPPING=1", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task An_address_it_cannot_speak_is_one_warning_and_the_server_serves_anyway()
+    {
+        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = "vsock:2:1234" });
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!server.Output.Any(l => l.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal)))
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        Assert.Equal(0, await server.StopAsync());
+        Assert.Single(server.Output, l => l.Contains("NOTIFY_SOCKET=vsock:2:1234 is not a path or an @abstract name", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"^STATUS=Listening on 127\.0\.0\.1:(\d+); ")]
+    private static partial Regex StatusLine();
+}
