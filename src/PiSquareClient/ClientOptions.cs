@@ -23,7 +23,7 @@ public sealed record ClientOptions
     public long Count { get; init; } = 100;
 
     /// <summary>The dialect to speak.</summary>
-    public ClientDialect Dialect { get; init; } = ClientDialect.Framed;
+    public DialectChoice Dialect { get; init; } = DialectChoice.Framed;
 
     /// <summary>Requests in flight at once (framed dialect only); 1 is lockstep.</summary>
     public int Pipeline { get; init; } = 1;

@@ -10,10 +10,10 @@ namespace IotSquares.Integration.Tests;
 public sealed class ExchangeTests
 {
     [Theory]
-    [InlineData(ClientDialect.Framed, Dialect.Framed)]
-    [InlineData(ClientDialect.Textbook, Dialect.Textbook)]
-    [InlineData(ClientDialect.Auto, Dialect.Framed)]
-    public async Task The_seed_exchange_verifies_all_hundred_squares(ClientDialect dialect, Dialect spoken)
+    [InlineData(DialectChoice.Framed, Dialect.Framed)]
+    [InlineData(DialectChoice.Textbook, Dialect.Textbook)]
+    [InlineData(DialectChoice.Auto, Dialect.Framed)]
+    public async Task The_seed_exchange_verifies_all_hundred_squares(DialectChoice dialect, Dialect spoken)
     {
         await using TestServer server = await TestServer.StartAsync();
 
@@ -58,10 +58,10 @@ public sealed class ExchangeTests
     }
 
     [Theory]
-    [InlineData(ClientDialect.Framed, 1)]
-    [InlineData(ClientDialect.Framed, 16)]
-    [InlineData(ClientDialect.Textbook, 1)]
-    public async Task Integers_of_any_size_and_sign_are_squared_exactly(ClientDialect dialect, int window)
+    [InlineData(DialectChoice.Framed, 1)]
+    [InlineData(DialectChoice.Framed, 16)]
+    [InlineData(DialectChoice.Textbook, 1)]
+    public async Task Integers_of_any_size_and_sign_are_squared_exactly(DialectChoice dialect, int window)
     {
         await using TestServer server = await TestServer.StartAsync();
         BigInteger start = -BigInteger.Pow(10, 300) - 25;
@@ -79,7 +79,7 @@ public sealed class ExchangeTests
         await using TestServer server = await TestServer.StartAsync();
 
         var (high, _) = await Clients.RunAsync(server.Port, o => o with { Start = long.MaxValue - 5, Count = 10, Pipeline = 4 });
-        var (low, _) = await Clients.RunAsync(server.Port, o => o with { Start = long.MinValue - (BigInteger)5, Count = 10, Dialect = ClientDialect.Textbook });
+        var (low, _) = await Clients.RunAsync(server.Port, o => o with { Start = long.MinValue - (BigInteger)5, Count = 10, Dialect = DialectChoice.Textbook });
 
         Assert.True(high.Succeeded, high.Message);
         Assert.True(low.Succeeded, low.Message);
@@ -104,7 +104,7 @@ public sealed class ExchangeTests
 
         var runs = Enumerable.Range(0, 50).Select(i => Clients.RunAsync(server.Port, o => o with
         {
-            Dialect = (i % 3) switch { 0 => ClientDialect.Framed, 1 => ClientDialect.Textbook, _ => ClientDialect.Auto },
+            Dialect = (i % 3) switch { 0 => DialectChoice.Framed, 1 => DialectChoice.Textbook, _ => DialectChoice.Auto },
             Pipeline = i % 3 == 0 ? 8 : 1,
             Start = i * 1_000,
             Count = 200,

@@ -27,9 +27,9 @@ public sealed class PythonInteropTests
     }
 
     [Theory]
-    [InlineData(ClientDialect.Textbook)]
-    [InlineData(ClientDialect.Auto)]
-    public async Task Our_client_verifies_all_hundred_squares_from_the_textbook_server(ClientDialect dialect)
+    [InlineData(DialectChoice.Textbook)]
+    [InlineData(DialectChoice.Auto)]
+    public async Task Our_client_verifies_all_hundred_squares_from_the_textbook_server(DialectChoice dialect)
     {
         await using var server = await PythonServer.StartAsync();
 
@@ -51,7 +51,7 @@ public sealed class PythonInteropTests
     {
         await using var server = await PythonServer.StartAsync();
 
-        var (result, _) = await Clients.RunAsync(server.Port, o => o with { Dialect = ClientDialect.Framed });
+        var (result, _) = await Clients.RunAsync(server.Port, o => o with { Dialect = DialectChoice.Framed });
 
         Assert.Equal(ClientExitCodes.ProtocolError, result.ExitCode);
         Assert.Contains("--dialect textbook", result.Message);

@@ -16,22 +16,22 @@ public sealed partial class ReconnectTests
 {
     private static readonly RetryPolicy Quick = new(20, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(500));
 
-    public static TheoryData<ClientDialect, int, FaultKind> Faults => new()
+    public static TheoryData<DialectChoice, int, FaultKind> Faults => new()
     {
-        { ClientDialect.Framed, 1, FaultKind.CloseMidFrame },
-        { ClientDialect.Framed, 32, FaultKind.CloseMidFrame },
-        { ClientDialect.Textbook, 1, FaultKind.CloseMidFrame },
-        { ClientDialect.Framed, 1, FaultKind.Garbage },
-        { ClientDialect.Framed, 32, FaultKind.Garbage },
-        { ClientDialect.Textbook, 1, FaultKind.Garbage },
-        { ClientDialect.Framed, 1, FaultKind.Silence },
-        { ClientDialect.Framed, 32, FaultKind.Silence },
-        { ClientDialect.Textbook, 1, FaultKind.Silence },
+        { DialectChoice.Framed, 1, FaultKind.CloseMidFrame },
+        { DialectChoice.Framed, 32, FaultKind.CloseMidFrame },
+        { DialectChoice.Textbook, 1, FaultKind.CloseMidFrame },
+        { DialectChoice.Framed, 1, FaultKind.Garbage },
+        { DialectChoice.Framed, 32, FaultKind.Garbage },
+        { DialectChoice.Textbook, 1, FaultKind.Garbage },
+        { DialectChoice.Framed, 1, FaultKind.Silence },
+        { DialectChoice.Framed, 32, FaultKind.Silence },
+        { DialectChoice.Textbook, 1, FaultKind.Silence },
     };
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public async Task A_fault_on_the_first_connections_is_survived_with_every_square_once_in_order(ClientDialect dialect, int window, FaultKind kind)
+    public async Task A_fault_on_the_first_connections_is_survived_with_every_square_once_in_order(DialectChoice dialect, int window, FaultKind kind)
     {
         await using TestServer server = await TestServer.StartAsync();
 
@@ -85,16 +85,16 @@ public sealed partial class ReconnectTests
         Assert.Equal(0, result.Reconnects);
     }
 
-    public static TheoryData<ClientDialect, int> KillModes => new()
+    public static TheoryData<DialectChoice, int> KillModes => new()
     {
-        { ClientDialect.Framed, 1 },
-        { ClientDialect.Framed, 64 },
-        { ClientDialect.Textbook, 1 },
+        { DialectChoice.Framed, 1 },
+        { DialectChoice.Framed, 64 },
+        { DialectChoice.Textbook, 1 },
     };
 
     [Theory]
     [MemberData(nameof(KillModes))]
-    public async Task The_client_rides_out_a_server_killed_with_SIGKILL_and_restarted(ClientDialect dialect, int window)
+    public async Task The_client_rides_out_a_server_killed_with_SIGKILL_and_restarted(DialectChoice dialect, int window)
     {
         int port = FreePort();
         Process first = await StartServerAsync(port);

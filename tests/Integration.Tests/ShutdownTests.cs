@@ -51,7 +51,7 @@ public sealed class ShutdownTests
     {
         await using TestServer server = await TestServer.StartAsync();
         Task<(IotSquares.Client.Exchange.ExchangeResult Result, RecordingObserver Events)> run =
-            Clients.RunAsync(server.Port, o => o with { Dialect = ClientDialect.Textbook, Count = 10_000_000, Retry = RetryPolicy.None });
+            Clients.RunAsync(server.Port, o => o with { Dialect = DialectChoice.Textbook, Count = 10_000_000, Retry = RetryPolicy.None });
         Assert.True(await server.Events.WaitUntilAsync(e => e.SquaresServed > 100));
 
         await server.StopAsync();

@@ -23,7 +23,7 @@ internal static class OurClient
     public sealed record Result(double Rate, TimeSpan Elapsed, long Count, long[] Intervals);
 
     /// <summary>A short unmeasured exchange, then the measured one; throws unless every square was verified.</summary>
-    public static async Task<Result> RunAsync(int port, ClientDialect dialect, int pipeline, long start, long warmup, long count, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(int port, DialectChoice dialect, int pipeline, long start, long warmup, long count, CancellationToken cancellationToken)
     {
         if (warmup > 0)
         {
@@ -36,7 +36,7 @@ internal static class OurClient
     }
 
     private static async Task<ExchangeResult> RunOnceAsync(
-        int port, ClientDialect dialect, int pipeline, long start, long count, IExchangeObserver? observer, CancellationToken cancellationToken)
+        int port, DialectChoice dialect, int pipeline, long start, long count, IExchangeObserver? observer, CancellationToken cancellationToken)
     {
         var options = new ClientOptions
         {
@@ -48,7 +48,7 @@ internal static class OurClient
             Pipeline = pipeline,
             Retry = RetryPolicy.None,
         };
-        ExchangeResult result = await new SquaresClient(options, observer ?? ExchangeObservers.None).RunAsync(cancellationToken);
+        ExchangeResult result = await new SquaresClient(options, observer is null ? [] : [observer]).RunAsync(cancellationToken);
         if (!result.Succeeded || result.Verified != count)
         {
             throw new BenchException($"PiSquareClient's exchange failed (exit {result.ExitCode}, {result.Verified}/{count} verified): {result.Message}");

@@ -86,8 +86,8 @@ internal sealed class BenchRunner
                     (long[] ticks, double seconds) = await Task.Run(() => LeanLockstepClient.Run(block.Port, start, warmup, count, ClientTimeout), cancellationToken);
                     pool.Add(count, seconds, ticks);
                 }));
-                scenarios.Add(OurLockstep("lockstep.client.framed", block, ClientDialect.Framed, cancellationToken));
-                scenarios.Add(OurLockstep("lockstep.client.textbook", block, ClientDialect.Textbook, cancellationToken));
+                scenarios.Add(OurLockstep("lockstep.client.framed", block, DialectChoice.Framed, cancellationToken));
+                scenarios.Add(OurLockstep("lockstep.client.textbook", block, DialectChoice.Textbook, cancellationToken));
             }
 
             if (busy is not null)
@@ -97,7 +97,7 @@ internal sealed class BenchRunner
 
                 // Each side against a polling peer: what each adds to the floor on its own, without the
                 // other side's wake-up cost in the figure.
-                scenarios.Add(OurLockstep("lockstep.client.framed.busy", busy, ClientDialect.Framed, cancellationToken));
+                scenarios.Add(OurLockstep("lockstep.client.framed.busy", busy, DialectChoice.Framed, cancellationToken));
             }
 
             // The textbook's server serves one client and exits: each run starts its own.
@@ -143,7 +143,7 @@ internal sealed class BenchRunner
         pool.Add(result.Count, result.ElapsedSeconds, result.Samples);
     }
 
-    private Scenario OurLockstep(string id, RunningServer server, ClientDialect dialect, CancellationToken cancellationToken) =>
+    private Scenario OurLockstep(string id, RunningServer server, DialectChoice dialect, CancellationToken cancellationToken) =>
         new(id, server, async pool =>
         {
             OurClient.Result result = await OurClient.RunAsync(
@@ -175,7 +175,7 @@ internal sealed class BenchRunner
                     scenarios.Add(NativePipeline($"pipelined.server.w{w}", ours, w, count, warmup));
                     scenarios.Add(new Scenario($"pipelined.ours.w{w}", ours, async pool =>
                     {
-                        OurClient.Result result = await OurClient.RunAsync(ours.Port, ClientDialect.Framed, w, _settings.Start, warmup, count, cancellationToken);
+                        OurClient.Result result = await OurClient.RunAsync(ours.Port, DialectChoice.Framed, w, _settings.Start, warmup, count, cancellationToken);
                         pool.Add(result.Count, result.Elapsed.TotalSeconds);
                     }));
                 }

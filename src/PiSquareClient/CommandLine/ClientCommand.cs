@@ -23,10 +23,10 @@ public static class ClientCommand
             DefaultValueFactory = _ => BigInteger.Zero,
             CustomParser = ParseBigInteger,
         };
-        var dialect = new Option<ClientDialect>("--dialect", "-d")
+        var dialect = new Option<DialectChoice>("--dialect", "-d")
         {
             Description = "framed (ours), textbook (the book's), or auto (framed, falling back to textbook)",
-            DefaultValueFactory = _ => ClientDialect.Framed,
+            DefaultValueFactory = _ => DialectChoice.Framed,
         };
         var pipeline = new Option<int>("--pipeline") { Description = "Requests in flight at once (framed only); 1 is lockstep", DefaultValueFactory = _ => 1 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Seconds to wait for the connection", DefaultValueFactory = _ => 5 };
@@ -59,7 +59,7 @@ public static class ClientCommand
         {
             // Only explicit values can conflict: the defaults (lockstep, framed, neither flag) never do.
             if (result.GetResult(pipeline) is { Implicit: false } window && !window.Errors.Any() && window.GetValueOrDefault<int>() > 1 &&
-                result.GetResult(dialect) is { Implicit: false } chosen && !chosen.Errors.Any() && chosen.GetValueOrDefault<ClientDialect>() != ClientDialect.Framed)
+                result.GetResult(dialect) is { Implicit: false } chosen && !chosen.Errors.Any() && chosen.GetValueOrDefault<DialectChoice>() != DialectChoice.Framed)
             {
                 result.AddError("--pipeline above 1 needs --dialect framed: the textbook dialect has no delimiters, so it must work in lockstep.");
             }
@@ -90,7 +90,8 @@ public static class ClientCommand
             };
             ProgressStyle style = parse.GetValue(verbose) ? ProgressStyle.Each : parse.GetValue(quiet) ? ProgressStyle.Quiet : ProgressStyle.Auto;
             var reporter = new ConsoleReporter(output, error, style, options.Count);
-            var client = new SquaresClient(options, reporter, reporter);
+            var client = new SquaresClient(options, [reporter], (observer, ex, times) =>
+                error.WriteLine(times == 1 ? $"PiSquareClient: warning: {observer.GetType().Name} failed: {ex.Message}" : $"PiSquareClient: warning: {observer.GetType().Name} failed {times} times in all"));
             ExchangeResult result = await client.RunAsync(cancellationToken);
             reporter.Summary(result);
             return result.ExitCode;

@@ -1,3 +1,5 @@
+using IotSquares.Protocol.Events;
+
 namespace IotSquares.Client.Exchange;
 
 /// <summary>
@@ -38,6 +40,9 @@ public sealed class ExchangeFailedException : Exception
 
     /// <summary>True when reconnecting and resending the unanswered requests may succeed.</summary>
     public bool Retryable { get; }
+
+    /// <summary>What observers are told closed the connection, when the exit code alone does not say.</summary>
+    internal CloseReason? CloseReason { get; init; }
 
     /// <summary>A failure of the connection itself (lost, reset, closed, silent, refused): worth a new connection.</summary>
     public static ExchangeFailedException Transient(int exitCode, string message, Exception? innerException = null) =>

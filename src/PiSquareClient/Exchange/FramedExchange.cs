@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Wire;
@@ -31,17 +32,26 @@ internal sealed class FramedExchange
         await _connection.FlushAsync(cancellationToken);
     }
 
-    /// <summary>Reads the server's framed answer to a greeting; returns the line and the version agreed.</summary>
-    public async Task<(string Line, int Version)> ReadWelcomeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the server's framed answer to a greeting; returns the line and the version agreed. A refusal
+    /// (<c>ERR 503</c> when the server is full) is handed to <paramref name="refused"/> before it ends the connection.
+    /// </summary>
+    public async Task<(string Line, int Version)> ReadWelcomeAsync(Action<ProtocolError> refused, CancellationToken cancellationToken)
     {
         (ServerMessage reply, string line) = await _connection.ReadMessageAsync<(ServerMessage, string)>(ParseWithLine, "greeting", cancellationToken);
-        return reply.Kind switch
+        if (reply.Kind == ServerMessageKind.Error)
         {
-            ServerMessageKind.Welcome when reply.Version is >= FramedSyntax.OldestVersion and <= FramedSyntax.CurrentVersion => (line, reply.Version),
-            ServerMessageKind.Error => throw new ExchangeFailedException(
-                ClientExitCodes.Refused, $"the server refused the greeting: {reply.Error}", retryable: ServerErrors.IsTransient(reply.Error.Code)),
-            _ => throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"unexpected greeting from the server: '{line}'"),
-        };
+            refused(reply.Error);
+            throw new ExchangeFailedException(
+                ClientExitCodes.Refused, $"the server refused the greeting: {reply.Error}", retryable: ServerErrors.IsTransient(reply.Error.Code))
+            {
+                CloseReason = reply.Error.Code == ErrorCode.ServerBusy ? CloseReason.ServerBusy : CloseReason.ProtocolError,
+            };
+        }
+
+        return reply.Kind == ServerMessageKind.Welcome && reply.Version is >= FramedSyntax.OldestVersion and <= FramedSyntax.CurrentVersion
+            ? (line, reply.Version)
+            : throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"unexpected greeting from the server: '{line}'");
     }
 
     /// <summary>

@@ -14,17 +14,17 @@ internal sealed class ReplyVerifier
     private readonly RequestSequence _requests;
     private readonly ConnectionInfo _connection;
     private readonly IExchangeObserver _observer;
-    private readonly ExchangeProgress _progress;
+    private readonly ExchangeTally _tally;
 
-    public ReplyVerifier(RequestSequence requests, ConnectionInfo connection, IExchangeObserver observer, ExchangeProgress progress)
+    public ReplyVerifier(RequestSequence requests, ConnectionInfo connection, IExchangeObserver observer, ExchangeTally tally)
     {
         _requests = requests;
         _connection = connection;
         _observer = observer;
-        _progress = progress;
+        _tally = tally;
     }
 
-    /// <summary>Squares verified on this verifier's connection: what the server's goodbye must count.</summary>
+    /// <summary>Squares verified on this verifier's connection: the events' count, and what the server's goodbye must count.</summary>
     public long VerifiedHere { get; private set; }
 
     /// <summary>Judges the reply to request <paramref name="index"/>; throws when the exchange cannot go on.</summary>
@@ -37,16 +37,16 @@ internal sealed class ReplyVerifier
                 ProtocolInteger expected = value.Square();
                 if (reply.Square != expected)
                 {
-                    _progress.Errors++;
+                    _tally.Errors++;
                     throw new ExchangeFailedException(
                         ClientExitCodes.WrongSquare,
                         $"wrong square for {value}: expected {expected}, the server sent {reply.Square}");
                 }
 
-                _progress.Verified++;
-                _progress.Answered = index + 1;
+                _tally.Verified++;
+                _tally.Answered = index + 1;
                 VerifiedHere++;
-                _observer.SquareServed(_connection, value, reply.Square, _progress.Verified);
+                _observer.SquareServed(_connection, value, reply.Square, VerifiedHere);
                 return;
 
             case ServerMessageKind.Error:
@@ -58,16 +58,20 @@ internal sealed class ReplyVerifier
                         ClientExitCodes.Refused, $"the server closed the exchange at {value}: {reply.Error}", retryable: ServerErrors.IsTransient(reply.Error.Code));
                 }
 
-                _progress.Errors++;
-                _progress.Answered = index + 1;
+                _tally.Errors++;
+                _tally.Answered = index + 1;
                 return;
 
             case ServerMessageKind.Goodbye:
-                _progress.ServerCount = reply.Count;
+                _tally.ServerCount = reply.Count;
                 _observer.GoodbyeSaid(_connection, GoodbyeInitiator.Server, reply.Count);
-                throw ExchangeFailedException.Transient(
+                throw new ExchangeFailedException(
                     ClientExitCodes.ConnectionLost,
-                    $"the server said goodbye ({reply.Text ?? "no reason given"}) after {reply.Count} squares; {value} and later were not answered");
+                    $"the server said goodbye ({reply.Text ?? "no reason given"}) after {reply.Count} squares; {value} and later were not answered",
+                    retryable: true)
+                {
+                    CloseReason = CloseReason.ServerShutdown,
+                };
 
             default:
                 throw ExchangeFailedException.Transient(

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using IotSquares.Protocol;
+using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Textbook;
@@ -17,23 +19,24 @@ namespace IotSquares.Client.Exchange;
 public sealed class SquaresClient
 {
     private readonly ClientOptions _options;
-    private readonly IExchangeObserver _observer;
-    private readonly IClientProgress _progress;
+    private readonly ExchangeObservers _observer;
     private readonly Random _random;
     private readonly SocketSpinning _spinning;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">What to do.</param>
-    /// <param name="observer">Told of each event of the exchange (progress output, LEDs, display).</param>
-    /// <param name="progress">Told the greeting and each reconnect; null for nobody.</param>
+    /// <param name="observers">
+    /// Told of each event of the run (console output, LEDs, display), through the same fault-isolating
+    /// fan-out as the server's: an observer that throws never ends the exchange.
+    /// </param>
+    /// <param name="onFault">Told when an observer throws (once at first, then its total at the end); null ignores it.</param>
     /// <param name="random">The source of backoff jitter; null for a new one.</param>
-    public SquaresClient(ClientOptions options, IExchangeObserver observer, IClientProgress? progress = null, Random? random = null)
+    public SquaresClient(ClientOptions options, IEnumerable<IExchangeObserver> observers, ObserverFaultHandler? onFault = null, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(observers);
         _options = options;
-        _observer = observer;
-        _progress = progress ?? new SilentProgress();
+        _observer = new ExchangeObservers(observers, onFault ?? (static (_, _, _) => { }));
         _random = random ?? new Random();
         _spinning = new SocketSpinning(options.Spin, maxSpinners: 1);
     }
@@ -42,119 +45,132 @@ public sealed class SquaresClient
     public async Task<ExchangeResult> RunAsync(CancellationToken cancellationToken)
     {
         var requests = new RequestSequence(_options.Start, _options.Count);
-        var progress = new ExchangeProgress();
+        var tally = new ExchangeTally();
         var clock = Stopwatch.StartNew();
-        int exitCode = ClientExitCodes.Success;
-        string? message = null;
+        (int exitCode, string? message) = await RunConnectionsAsync(requests, tally, cancellationToken);
+        clock.Stop();
+        if (exitCode == ClientExitCodes.Success && tally.Errors > 0)
+        {
+            exitCode = ClientExitCodes.Refused;
+            message = $"the server refused {tally.Errors} of {requests.Count} requests";
+        }
+
+        var result = new ExchangeResult(
+            exitCode, tally.Dialect, tally.Greeting, requests.Count, tally.Verified, tally.Errors, clock.Elapsed, tally.ServerCount, message ?? tally.Warning)
+        {
+            Reconnects = tally.Reconnects,
+        };
+        _observer.Finished(result.Succeeded, Summarize(result));
+        return result;
+    }
+
+    private static string Summarize(ExchangeResult result) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{result.Verified} of {result.Requested} squares verified, {result.Errors} errors, {result.Reconnects} reconnects{(result.Message is null ? string.Empty : ": " + result.Message)}");
+
+    // Connects until the run is done or retrying is pointless; returns the exit code and what went wrong.
+    private async Task<(int ExitCode, string? Message)> RunConnectionsAsync(RequestSequence requests, ExchangeTally tally, CancellationToken cancellationToken)
+    {
+        string remote = _options.Host.Contains(':', StringComparison.Ordinal) && !_options.Host.StartsWith('[')
+            ? $"[{_options.Host}]:{_options.Port}"
+            : $"{_options.Host}:{_options.Port}";
         int failuresInARow = 0;
-        long connectionId = 0;
         while (true)
         {
-            long answeredBefore = progress.Answered;
+            long answeredBefore = tally.Answered;
             try
             {
-                await RunConnectionAsync(++connectionId, requests, progress, cancellationToken);
-                break;
+                _observer.Connecting(remote, failuresInARow + 1);
+                await RunConnectionAsync(requests, tally, cancellationToken);
+                return (ClientExitCodes.Success, null);
             }
             catch (ExchangeFailedException ex) when (ex.Retryable && !cancellationToken.IsCancellationRequested)
             {
-                failuresInARow = progress.Answered > answeredBefore ? 1 : failuresInARow + 1;
+                failuresInARow = tally.Answered > answeredBefore ? 1 : failuresInARow + 1;
                 if (failuresInARow > _options.Retry.MaxRetries)
                 {
-                    exitCode = ex.ExitCode;
-                    message = _options.Retry.MaxRetries == 0 ? ex.Message : $"{ex.Message} (gave up after {_options.Retry.MaxRetries} reconnects without progress)";
-                    break;
+                    return (ex.ExitCode, _options.Retry.MaxRetries == 0 ? ex.Message : $"{ex.Message} (gave up after {_options.Retry.MaxRetries} reconnects without progress)");
                 }
 
                 TimeSpan delay = _options.Retry.DelayFor(failuresInARow, _random);
-                _progress.Reconnecting(failuresInARow, _options.Retry.MaxRetries, delay, ex.Message, requests.Count - progress.Answered);
-                progress.Reconnects++;
+                _observer.Reconnecting(ex.Message, delay, failuresInARow, _options.Retry.MaxRetries, requests.Count - tally.Answered);
+                tally.Reconnects++;
                 try
                 {
                     await Task.Delay(delay, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
-                    exitCode = ClientExitCodes.Cancelled;
-                    message = "interrupted";
-                    break;
+                    return (ClientExitCodes.Cancelled, "interrupted");
                 }
             }
             catch (ExchangeFailedException ex)
             {
-                exitCode = ex.ExitCode;
-                message = ex.Message;
-                break;
+                return (ex.ExitCode, ex.Message);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                exitCode = ClientExitCodes.Cancelled;
-                message = "interrupted";
-                break;
+                return (ClientExitCodes.Cancelled, "interrupted");
             }
         }
-
-        clock.Stop();
-        if (exitCode == ClientExitCodes.Success && progress.Errors > 0)
-        {
-            exitCode = ClientExitCodes.Refused;
-            message = $"the server refused {progress.Errors} of {requests.Count} requests";
-        }
-
-        return new ExchangeResult(
-            exitCode, progress.Dialect, progress.Greeting, requests.Count, progress.Verified, progress.Errors, clock.Elapsed, progress.ServerCount, message ?? progress.Warning)
-        {
-            Reconnects = progress.Reconnects,
-        };
     }
 
-    // One connection: from the first unanswered request to the end, or until it fails.
-    private async Task RunConnectionAsync(long id, RequestSequence requests, ExchangeProgress progress, CancellationToken cancellationToken)
+    // One connection: from the first unanswered request to the end, or until it fails. Every
+    // ConnectionOpened gets its ConnectionClosed, with the squares verified on this connection.
+    private async Task RunConnectionAsync(RequestSequence requests, ExchangeTally tally, CancellationToken cancellationToken)
     {
         ConnectionInfo? info = null;
+        ReplyVerifier? verifier = null;
         CloseReason reason = CloseReason.ConnectionLost;
         try
         {
             await using ClientConnection connection = await ClientConnection.ConnectAsync(
                 _options.Host, _options.Port, _options.ConnectTimeout, _options.ReceiveTimeout, _spinning, cancellationToken);
-            info = new ConnectionInfo(id, connection.RemoteEndPoint);
-            _observer.ConnectionOpened(info);
+            ConnectionInfo opened = info = new ConnectionInfo(ConnectionIds.Next(), connection.RemoteEndPoint);
+            _observer.ConnectionOpened(opened);
 
             var framed = new FramedExchange(connection, new FramedCodec(_options.Limits));
             var textbook = new TextbookExchange(connection, _options.Limits);
-            var verifier = new ReplyVerifier(requests, info, _observer, progress);
-            int version = await HandshakeAsync(framed, textbook, progress, cancellationToken);
-            _progress.Greeting(progress.Greeting ?? string.Empty);
-            _observer.HandshakeCompleted(info, progress.Dialect, version);
+            verifier = new ReplyVerifier(requests, opened, _observer, tally);
+            int version = await HandshakeAsync(framed, textbook, tally, error => _observer.RequestRejected(opened, error), cancellationToken);
+            _observer.ServerGreeted(opened, tally.Greeting ?? string.Empty);
+            _observer.HandshakeCompleted(opened, tally.Dialect, version);
 
-            if (progress.Dialect == Dialect.Framed)
+            if (tally.Dialect == Dialect.Framed)
             {
-                await framed.ExchangeAsync(requests, progress.Answered, _options.Pipeline, verifier, cancellationToken);
-                await SayGoodbyeAsync(framed, info, verifier, progress, cancellationToken);
+                await framed.ExchangeAsync(requests, tally.Answered, _options.Pipeline, verifier, cancellationToken);
+                await SayGoodbyeAsync(framed, opened, verifier, tally, cancellationToken);
                 reason = CloseReason.ClientGoodbye;
             }
             else
             {
-                await textbook.ExchangeAsync(requests, progress.Answered, verifier, cancellationToken);
+                await textbook.ExchangeAsync(requests, tally.Answered, verifier, cancellationToken);
                 reason = CloseReason.Completed;
             }
         }
         catch (ExchangeFailedException ex)
         {
-            reason = ex.ExitCode == ClientExitCodes.Timeout ? CloseReason.TimedOut : CloseReason.ConnectionLost;
+            reason = ex.CloseReason ?? ReasonFor(ex.ExitCode);
             throw;
         }
         finally
         {
             if (info is not null)
             {
-                _observer.ConnectionClosed(info, reason, progress.Verified);
+                _observer.ConnectionClosed(info, reason, verifier?.VerifiedHere ?? 0);
             }
         }
     }
 
+    private static CloseReason ReasonFor(int exitCode) => exitCode switch
+    {
+        ClientExitCodes.Timeout => CloseReason.TimedOut,
+        ClientExitCodes.ProtocolError or ClientExitCodes.WrongSquare or ClientExitCodes.Refused => CloseReason.ProtocolError,
+        _ => CloseReason.ConnectionLost,
+    };
+
     // Every square is verified by now; the goodbye only confirms the server's count for this connection.
-    private async Task SayGoodbyeAsync(FramedExchange framed, ConnectionInfo info, ReplyVerifier verifier, ExchangeProgress progress, CancellationToken cancellationToken)
+    private async Task SayGoodbyeAsync(FramedExchange framed, ConnectionInfo info, ReplyVerifier verifier, ExchangeTally tally, CancellationToken cancellationToken)
     {
         long counted;
         try
@@ -164,11 +180,11 @@ public sealed class SquaresClient
         catch (ExchangeFailedException ex) when (ex.Retryable)
         {
             // Nothing is left to resend, so a new connection would gain nothing: report, do not fail.
-            progress.Warning = $"every square was verified, but the goodbye went unconfirmed: {ex.Message}";
+            tally.Warning = $"every square was verified, but the goodbye went unconfirmed: {ex.Message}";
             return;
         }
 
-        progress.ServerCount = counted;
+        tally.ServerCount = counted;
         _observer.GoodbyeSaid(info, GoodbyeInitiator.Client, counted);
         if (counted != verifier.VerifiedHere)
         {
@@ -178,9 +194,10 @@ public sealed class SquaresClient
     }
 
     // Greets in the chosen dialect and reads the answer; the answer's first bytes say which dialect the server speaks.
-    private async Task<int> HandshakeAsync(FramedExchange framed, TextbookExchange textbook, ExchangeProgress progress, CancellationToken cancellationToken)
+    private async Task<int> HandshakeAsync(
+        FramedExchange framed, TextbookExchange textbook, ExchangeTally tally, Action<ProtocolError> refused, CancellationToken cancellationToken)
     {
-        if (_options.Dialect == ClientDialect.Textbook)
+        if (_options.Dialect == DialectChoice.Textbook)
         {
             await textbook.SendGreetingAsync(cancellationToken);
         }
@@ -192,28 +209,26 @@ public sealed class SquaresClient
         ServerGreetingKind kind = await textbook.ReadGreetingKindAsync(cancellationToken);
         if (kind == ServerGreetingKind.Textbook)
         {
-            if (_options.Dialect == ClientDialect.Framed)
+            if (_options.Dialect == DialectChoice.Framed)
             {
                 throw new ExchangeFailedException(
                     ClientExitCodes.ProtocolError,
                     "the server answered like the textbook's server: it speaks only the textbook dialect (use --dialect textbook or --dialect auto)");
             }
 
-            progress.Dialect = Dialect.Textbook;
-            progress.Greeting = System.Text.Encoding.ASCII.GetString(TextbookSyntax.ServerGreeting);
+            tally.Dialect = Dialect.Textbook;
+            tally.Greeting = TextbookSyntax.ServerGreetingText;
             return 0;
         }
 
-        (string line, int version) = await framed.ReadWelcomeAsync(cancellationToken);
-        if (_options.Dialect == ClientDialect.Textbook)
+        (string line, int version) = await framed.ReadWelcomeAsync(refused, cancellationToken);
+        if (_options.Dialect == DialectChoice.Textbook)
         {
             throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"the server answered the textbook greeting in the framed dialect: '{line}'");
         }
 
-        progress.Dialect = Dialect.Framed;
-        progress.Greeting = line;
+        tally.Dialect = Dialect.Framed;
+        tally.Greeting = line;
         return version;
     }
-
-    private sealed class SilentProgress : IClientProgress;
 }

@@ -8,13 +8,16 @@ using IotSquares.Protocol.Numbers;
 namespace IotSquares.Client.Output;
 
 /// <summary>Shows the exchange in the terminal: connection, greeting, progress, errors, and the summary.</summary>
-public sealed class ConsoleReporter : IExchangeObserver, IClientProgress
+public sealed class ConsoleReporter : IExchangeObserver
 {
     private readonly TextWriter _out;
     private readonly TextWriter _error;
     private readonly ProgressStyle _style;
     private readonly long _total;
     private readonly long _step;
+
+    // Events count squares per connection; the progress line counts the whole run, across reconnects.
+    private long _verified;
 
     /// <summary>Creates the reporter.</summary>
     /// <param name="output">Where progress and the summary go (standard output).</param>
@@ -34,10 +37,10 @@ public sealed class ConsoleReporter : IExchangeObserver, IClientProgress
     public void ConnectionOpened(ConnectionInfo connection) => _out.WriteLine($"Connected to {connection.RemoteEndPoint}");
 
     /// <inheritdoc />
-    public void Greeting(string greeting) => _out.WriteLine($"Server: {greeting}");
+    public void ServerGreeted(ConnectionInfo connection, string greeting) => _out.WriteLine($"Server: {greeting}");
 
     /// <inheritdoc />
-    public void Reconnecting(int attempt, int maxAttempts, TimeSpan delay, string reason, long unanswered) =>
+    public void Reconnecting(string reason, TimeSpan delay, int attempt, int maxAttempts, long unanswered) =>
         _error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"  {reason}; reconnecting in {delay.TotalSeconds:0.0#} s (attempt {attempt} of {maxAttempts}), {unanswered:N0} requests to resend or send"));
@@ -49,13 +52,14 @@ public sealed class ConsoleReporter : IExchangeObserver, IClientProgress
     /// <inheritdoc />
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
+        long verified = ++_verified;
         if (_style == ProgressStyle.Each)
         {
             _out.WriteLine($"  {value} -> {square}");
         }
-        else if (_style == ProgressStyle.Auto && (count % _step == 0 || count == _total))
+        else if (_style == ProgressStyle.Auto && (verified % _step == 0 || verified == _total))
         {
-            _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count:N0} of {_total:N0} squares verified"));
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {verified:N0} of {_total:N0} squares verified"));
         }
     }
 

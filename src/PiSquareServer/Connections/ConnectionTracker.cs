@@ -25,8 +25,8 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     private readonly IExchangeObserver _observer;
     private readonly ILogger<ConnectionTracker> _logger;
     private readonly ILoggerFactory _loggerFactory;
-    private long _lastId;
     private readonly ConnectionAdmission _admission;
+    private long _accepted;
 
     public ConnectionTracker(
         IOptions<ServerOptions> options,
@@ -39,11 +39,14 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         _admission = new ConnectionAdmission(_options.MaxConnections, _options.MaxConnectionsPerAddress);
         _logger = logger;
         _loggerFactory = loggerFactory;
-        _observer = new ExchangeObservers(observers, (observer, ex) => LogObserverFault(ex, observer.GetType().Name));
+        _observer = new ExchangeObservers(observers, ReportObserverFault);
     }
 
     /// <summary>How many connections are being served now (refused ones not counted).</summary>
     public int ActiveCount => _admission.Total;
+
+    /// <summary>Every registered observer behind one fault-isolating fan-out: the server's lifecycle events go here too.</summary>
+    public IExchangeObserver Observer => _observer;
 
     /// <summary>Starts serving <paramref name="socket"/>, or refuses it when the server is full.</summary>
     public void Accept(Socket socket)
@@ -57,7 +60,8 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
             // Already reset by the client: the exchange below ends at its first read.
         }
 
-        long id = Interlocked.Increment(ref _lastId);
+        long id = ConnectionIds.Next();
+        Interlocked.Increment(ref _accepted);
         IPEndPoint? peer = PeerEndPoint(socket);
         IPAddress? address = peer?.Address;
         var connection = new ConnectionInfo(id, peer?.ToString() ?? "unknown (connection already reset)");
@@ -71,18 +75,28 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         _running.TryUpdate(id, task, Task.CompletedTask);
     }
 
-    /// <summary>Asks every connection to finish, waits up to <paramref name="timeout"/>, then aborts the rest.</summary>
-    public async Task ShutdownAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks every connection to finish, waits up to <paramref name="timeout"/>, then aborts the rest.
+    /// Returns a one-line summary and whether every connection finished in time.
+    /// </summary>
+    public async Task<(bool Drained, string Summary)> ShutdownAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         await _shutdown.CancelAsync();
         Task all = Task.WhenAll(_running.Values);
         Task finished = await Task.WhenAny(all, Task.Delay(timeout, cancellationToken));
+        int aborted = 0;
         if (finished != all)
         {
-            LogAborting(_running.Count, timeout);
+            aborted = _running.Count;
+            LogAborting(aborted, timeout);
             await _abort.CancelAsync();
             await Task.WhenAny(all, Task.Delay(_settings.LingerTimeout * 2, CancellationToken.None));
         }
+
+        long accepted = Interlocked.Read(ref _accepted);
+        return aborted == 0
+            ? (true, $"stopped after {accepted} connections; every one closed in time")
+            : (false, $"stopped after {accepted} connections; {aborted} cut off after {timeout}");
     }
 
     /// <inheritdoc />
@@ -124,8 +138,10 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         }
     }
 
+    // A refused connection is still a connection: observers see it open, the 503, and its close, so counts balance.
     private async Task RefuseAsync(long id, ConnectionInfo connection, Socket socket, Admission admission)
     {
+        _observer.ConnectionOpened(connection);
         try
         {
             ProtocolError error;
@@ -142,6 +158,7 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
 
             var reply = new ArrayBufferWriter<byte>(96);
             FramedCodec.WriteError(reply, error);
+            _observer.RequestRejected(connection, error);
             using var timeout = new CancellationTokenSource(_settings.LingerTimeout);
             await socket.SendAsync(reply.WrittenMemory, SocketFlags.None, timeout.Token);
         }
@@ -166,6 +183,21 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Count} connections did not finish within {Timeout}; closing them now")]
     private partial void LogAborting(int count, TimeSpan timeout);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Exchange observer {Observer} failed; the exchange goes on")]
+    private void ReportObserverFault(IExchangeObserver observer, Exception exception, long count)
+    {
+        if (count == 1)
+        {
+            LogObserverFault(exception, observer.GetType().Name);
+        }
+        else
+        {
+            LogObserverFaults(observer.GetType().Name, count);
+        }
+    }
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Exchange observer {Observer} failed; the exchange goes on, later failures are only counted")]
     private partial void LogObserverFault(Exception exception, string observer);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "Exchange observer {Observer} failed {Count} times in all")]
+    private partial void LogObserverFaults(string observer, long count);
 }

@@ -45,14 +45,17 @@ internal sealed partial class SquareServerService : BackgroundService
         }
 
         IPEndPoint[] bound = [.. _listeners.Select(s => (IPEndPoint)s.LocalEndPoint!)];
-        LogListening(string.Join(", ", bound.Select(e => e.ToString())), _options.MaxConnections);
+        string endpoints = string.Join(", ", bound.Select(e => e.ToString()));
+        LogListening(endpoints, _options.MaxConnections);
         _endpoints.SetBound(bound);
+        _connections.Observer.Listening(endpoints);
         await base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(_connections.ActiveCount);
+        _connections.Observer.Stopping();
 
         // Closing the listeners first means no new client arrives while the others are told goodbye.
         _stopping = true;
@@ -62,8 +65,9 @@ internal sealed partial class SquareServerService : BackgroundService
         }
 
         await base.StopAsync(cancellationToken);
-        await _connections.ShutdownAsync(_options.ShutdownTimeout, cancellationToken);
+        (bool drained, string summary) = await _connections.ShutdownAsync(_options.ShutdownTimeout, cancellationToken);
         LogStopped();
+        _connections.Observer.Finished(drained, summary);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

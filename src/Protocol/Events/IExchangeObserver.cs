@@ -5,8 +5,11 @@ namespace IotSquares.Protocol.Events;
 
 /// <summary>
 /// Receives what happens in an exchange, on either side: the hook for logs, LEDs and displays.
-/// Calls come synchronously from the connection loop, so an implementation must return quickly
-/// (queue the work, never block on hardware); every method has an empty default.
+/// Every event means the same on the server and the client (see README.md beside this file for
+/// the table). Calls come synchronously from the connection loop, so an implementation must
+/// return quickly; anything slow (an I2C display, a blinking LED) goes behind a
+/// <c>QueuedExchangeObserver</c>, which calls it from a loop of its own. Every method has
+/// an empty default.
 /// </summary>
 public interface IExchangeObserver
 {
@@ -16,8 +19,9 @@ public interface IExchangeObserver
     }
 
     /// <summary>
-    /// Client: a connection to <paramref name="remoteEndPoint"/> is being attempted; <paramref name="attempt"/> is 1
-    /// for the first attempt of a run and counts up until a connection is made.
+    /// Client: a connection to <paramref name="remoteEndPoint"/> (host:port as given) is being attempted.
+    /// <paramref name="attempt"/> is 1 for the first connection of a run; after
+    /// <see cref="Reconnecting"/> with attempt <c>k</c> it is <c>k + 1</c>.
     /// </summary>
     void Connecting(string remoteEndPoint, int attempt)
     {
@@ -51,6 +55,15 @@ public interface IExchangeObserver
     {
     }
 
+    /// <summary>
+    /// The server's greeting line as the server sent it and the client received it (the same text on
+    /// both sides, without its line end): <c>Hello. Nice to see you.</c> or <c>WELCOME squares/1 …</c>.
+    /// Raised just before <see cref="HandshakeCompleted"/>.
+    /// </summary>
+    void ServerGreeted(ConnectionInfo connection, string greeting)
+    {
+    }
+
     /// <summary>The greeting was exchanged; <paramref name="version"/> is 0 for the textbook dialect.</summary>
     void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version)
     {
@@ -60,7 +73,7 @@ public interface IExchangeObserver
     /// <param name="connection">The connection.</param>
     /// <param name="value">The integer that was squared.</param>
     /// <param name="square">Its square.</param>
-    /// <param name="count">How many squares this connection has now served.</param>
+    /// <param name="count">How many squares this connection has now served (from 1 on each connection, on both sides).</param>
     void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
     }
@@ -75,7 +88,10 @@ public interface IExchangeObserver
     {
     }
 
-    /// <summary>The connection ended; <paramref name="count"/> squares were served on it.</summary>
+    /// <summary>
+    /// The connection ended; <paramref name="count"/> squares were served on it. Raised exactly once for
+    /// every <see cref="ConnectionOpened"/>, and never without one.
+    /// </summary>
     void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count)
     {
     }

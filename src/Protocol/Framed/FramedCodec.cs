@@ -111,6 +111,14 @@ public sealed class FramedCodec
         WireWriter.Write(writer, (byte)'\n');
     }
 
+    /// <summary>The line <see cref="WriteWelcome"/> writes, as text without its line end (once per connection, for events).</summary>
+    public string WelcomeText(int version)
+    {
+        var line = new ArrayBufferWriter<byte>(64);
+        WriteWelcome(line, version);
+        return System.Text.Encoding.ASCII.GetString(line.WrittenSpan[..^1]);
+    }
+
     /// <summary>Writes an integer on a line of its own: a request (client) or a square (server).</summary>
     public static void WriteNumber(IBufferWriter<byte> writer, in ProtocolInteger value)
     {

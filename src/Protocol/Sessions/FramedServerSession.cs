@@ -77,7 +77,7 @@ public sealed class FramedServerSession : ServerSession
 
         Version = version.Value;
         _codec.WriteWelcome(output, Version);
-        CompleteHandshake(Version);
+        CompleteHandshake(Version, _codec.WelcomeText(Version));
         return SessionStatus.Open;
     }
 

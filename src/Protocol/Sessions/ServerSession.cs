@@ -54,10 +54,13 @@ public abstract class ServerSession : IServerSession
     /// <summary>Writes an error in the dialect's format.</summary>
     protected abstract void WriteError(IBufferWriter<byte> output, in ProtocolError error);
 
-    /// <summary>Marks the greeting answered and tells the observer.</summary>
-    protected void CompleteHandshake(int version)
+    /// <summary>Marks the greeting answered and tells the observer what the server said and agreed.</summary>
+    /// <param name="version">The version agreed (0 for the textbook dialect).</param>
+    /// <param name="greeting">The server's greeting line as sent, without its line end.</param>
+    protected void CompleteHandshake(int version, string greeting)
     {
         IsHandshakeComplete = true;
+        Observer.ServerGreeted(Connection, greeting);
         Observer.HandshakeCompleted(Connection, Dialect, version);
     }
 

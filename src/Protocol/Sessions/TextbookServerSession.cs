@@ -38,7 +38,7 @@ public sealed class TextbookServerSession : ServerSession
             }
 
             TextbookCodec.WriteGreetingReply(output);
-            CompleteHandshake(version: 0);
+            CompleteHandshake(version: 0, TextbookSyntax.ServerGreetingText);
         }
 
         if (!_codec.TryParseRequest(ref buffer, out ClientMessage message))

@@ -9,6 +9,9 @@ public static class TextbookSyntax
     /// <summary>The server's answer, sent with no terminator.</summary>
     public static ReadOnlySpan<byte> ServerGreeting => "Hello. Nice to see you."u8;
 
+    /// <summary><see cref="ServerGreeting"/> as text, for events and output.</summary>
+    public const string ServerGreetingText = "Hello. Nice to see you.";
+
     /// <summary>
     /// The bytes ignored around a textbook message: ASCII whitespace, the set Python's <c>int()</c>
     /// strips, so a number typed into a terminal with its newline is still a number.

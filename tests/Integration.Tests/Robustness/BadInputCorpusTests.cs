@@ -68,7 +68,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
 
         // Warm up both dialects, so that start-up and the common path's code are in the baseline.
         Assert.Null(await ServeNormallyAsync(server));
-        var (textbook, _) = await Clients.RunAsync(server.Port, o => o with { Count = 5, Dialect = ClientDialect.Textbook });
+        var (textbook, _) = await Clients.RunAsync(server.Port, o => o with { Count = 5, Dialect = DialectChoice.Textbook });
         Assert.True(textbook.Succeeded, textbook.Message);
         await Task.Delay(500);
         ProcessSample before = server.Sample();

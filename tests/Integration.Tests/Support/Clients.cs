@@ -13,7 +13,7 @@ public static class Clients
         options = configure?.Invoke(options) ?? options;
         events ??= new RecordingObserver();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        ExchangeResult result = await new SquaresClient(options, events).RunAsync(timeout.Token);
+        ExchangeResult result = await new SquaresClient(options, [events]).RunAsync(timeout.Token);
         return (result, events);
     }
 }

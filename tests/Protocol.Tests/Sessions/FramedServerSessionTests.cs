@@ -42,6 +42,7 @@ public class FramedServerSessionTests
 
         ObservedEvent[] expected =
         [
+            new Greeted(Connection, "WELCOME squares/1 max-digits=4096 max-line=8192"),
             new Handshake(Connection, Dialect.Framed, 1),
             new Served(Connection, 5, 25, 1),
             new Served(Connection, -12, 144, 2),
@@ -131,7 +132,7 @@ public class FramedServerSessionTests
         var code = (ErrorCode)int.Parse(reply.AsSpan(4, 3), CultureInfo.InvariantCulture);
         Assert.Equal(
             [new Rejected(Connection, ProtocolError.For(code)), new Served(Connection, 3, 9, 1)],
-            _observer.Events.Skip(1));
+            _observer.Events.Skip(2));
     }
 
     [Fact]
@@ -212,7 +213,9 @@ public class FramedServerSessionTests
 
         Assert.Equal(Welcome, driver.Output);
         Assert.Equal(1, ((FramedServerSession)driver.Session).Version);
-        Assert.Equal(new Handshake(Connection, Dialect.Framed, 1), Assert.Single(_observer.Events));
+        Assert.Equal(
+            [new Greeted(Connection, "WELCOME squares/1 max-digits=4096 max-line=8192"), new Handshake(Connection, Dialect.Framed, 1)],
+            _observer.Events);
     }
 
     [Fact]

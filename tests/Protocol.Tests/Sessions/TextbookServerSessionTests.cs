@@ -32,11 +32,12 @@ public class TextbookServerSessionTests
         }
 
         Assert.Equal(100, driver.Session.SquaresServed);
-        Assert.Equal(new Handshake(Connection, Dialect.Textbook, 0), _observer.Events[0]);
+        Assert.Equal(new Greeted(Connection, "Hello. Nice to see you."), _observer.Events[0]);
+        Assert.Equal(new Handshake(Connection, Dialect.Textbook, 0), _observer.Events[1]);
         Assert.Equal(
             Enumerable.Range(0, 100).Select(static i => new Served(Connection, i, (long)i * i, i + 1)),
-            _observer.Events.Skip(1).Cast<Served>());
-        Assert.Equal(101, _observer.Events.Count);
+            _observer.Events.Skip(2).Cast<Served>());
+        Assert.Equal(102, _observer.Events.Count);
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public class TextbookServerSessionTests
         var code = (ErrorCode)int.Parse(reply.AsSpan(4, 3), CultureInfo.InvariantCulture);
         Assert.Equal(
             [new Rejected(Connection, ProtocolError.For(code)), new Served(Connection, 3, 9, 1)],
-            _observer.Events.Skip(1));
+            _observer.Events.Skip(2));
     }
 
     [Fact]

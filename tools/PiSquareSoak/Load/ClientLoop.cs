@@ -111,7 +111,7 @@ internal sealed class ClientLoop
         ExchangeResult result;
         try
         {
-            result = await new SquaresClient(options, ExchangeObservers.None).RunAsync(cancellationToken);
+            result = await new SquaresClient(options, []).RunAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

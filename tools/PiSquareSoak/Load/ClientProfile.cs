@@ -7,13 +7,13 @@ namespace IotSquares.Soak.Load;
 /// <param name="Index">The loop's number, from 0.</param>
 /// <param name="Dialect">framed, textbook or auto.</param>
 /// <param name="Pipeline">Requests in flight; above 1 only for the framed dialect.</param>
-internal sealed record ClientProfile(int Index, ClientDialect Dialect, int Pipeline)
+internal sealed record ClientProfile(int Index, DialectChoice Dialect, int Pipeline)
 {
     /// <summary>The pipeline windows the framed clients cycle through.</summary>
     public static IReadOnlyList<int> FramedWindows { get; } = [1, 8, 64];
 
     /// <summary>A short name such as <c>framed/64</c>, shared by every loop that speaks the same way.</summary>
-    public string Name => Dialect == ClientDialect.Framed
+    public string Name => Dialect == DialectChoice.Framed
         ? string.Create(CultureInfo.InvariantCulture, $"framed/{Pipeline}")
         : Dialect.ToString().ToLowerInvariant();
 
@@ -23,13 +23,13 @@ internal sealed record ClientProfile(int Index, ClientDialect Dialect, int Pipel
     /// </summary>
     public static ClientProfile For(int index)
     {
-        ClientDialect dialect = (index % 3) switch
+        DialectChoice dialect = (index % 3) switch
         {
-            0 => ClientDialect.Framed,
-            1 => ClientDialect.Textbook,
-            _ => ClientDialect.Auto,
+            0 => DialectChoice.Framed,
+            1 => DialectChoice.Textbook,
+            _ => DialectChoice.Auto,
         };
-        int window = dialect == ClientDialect.Framed ? FramedWindows[index / 3 % FramedWindows.Count] : 1;
+        int window = dialect == DialectChoice.Framed ? FramedWindows[index / 3 % FramedWindows.Count] : 1;
         return new ClientProfile(index, dialect, window);
     }
 }

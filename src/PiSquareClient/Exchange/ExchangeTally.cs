@@ -2,8 +2,11 @@ using IotSquares.Protocol;
 
 namespace IotSquares.Client.Exchange;
 
-/// <summary>The running tally of one exchange, filled in as it goes so a failure still reports how far it got.</summary>
-internal sealed class ExchangeProgress
+/// <summary>
+/// The client's running tally of a whole run, across reconnects, filled in as it goes so a failure
+/// still reports how far it got. Internal bookkeeping; observers get events instead.
+/// </summary>
+internal sealed class ExchangeTally
 {
     public Dialect Dialect { get; set; }
 

@@ -1,7 +1,10 @@
 namespace IotSquares.Client;
 
-/// <summary>The dialect the client is told to speak.</summary>
-public enum ClientDialect
+/// <summary>
+/// The dialect the user chose for the client (<c>--dialect</c>): one of the protocol's two
+/// <see cref="Protocol.Dialect"/> values, or <see cref="Auto"/> to let the server's answer decide.
+/// </summary>
+public enum DialectChoice
 {
     /// <summary>Our framed, versioned dialect (the default).</summary>
     Framed,
