@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using IotSquares.Tooling;
+using IotSquares.TestKit;
 
 namespace IotSquares.Integration.Tests.Systemd;
 
