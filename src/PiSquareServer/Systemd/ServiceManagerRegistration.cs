@@ -3,7 +3,6 @@ using IotSquares.Server.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace IotSquares.Server.Systemd;
 
@@ -12,8 +11,7 @@ public static class ServiceManagerRegistration
 {
     /// <summary>
     /// Adds the sd_notify notifier (a no-op without <c>NOTIFY_SOCKET</c>), the READY/STOPPING/STATUS
-    /// notifications and, with <c>WATCHDOG_USEC</c>, the watchdog keep-alives and the loops' heartbeats. With the console going to the journal, log lines carry journald priorities
-    /// (<c>&lt;6&gt;</c>) instead of our own timestamps, and the host's start-up banner is left out.
+    /// notifications and, with <c>WATCHDOG_USEC</c>, the watchdog keep-alives and the loops' heartbeats.
     /// </summary>
     public static HostApplicationBuilder AddServiceManagerIntegration(this HostApplicationBuilder builder)
     {
@@ -43,12 +41,6 @@ public static class ServiceManagerRegistration
             provider.GetRequiredService<IHostApplicationLifetime>(),
             provider.GetRequiredService<ILogger<WatchdogKeepAlive>>()));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<WatchdogKeepAlive>());
-
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM")))
-        {
-            builder.Logging.AddSystemdConsole();
-            builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
-        }
 
         return builder;
     }
