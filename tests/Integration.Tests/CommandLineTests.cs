@@ -116,8 +116,8 @@ public sealed partial class CommandLineTests
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal(ServerExitCodes.Success, server.ExitCode);
-        Assert.Contains("Connected to 127.0.0.1:", log);
-        Assert.Contains("goodbye from the Client, 20 squares served", log);
+        Assert.Contains("info: exchange[407] Connection 1: closed (ClientGoodbye) 127.0.0.1:", log);
+        Assert.Contains(", 20 squares served", log);
         Assert.Contains("Stopped", log);
     }
 

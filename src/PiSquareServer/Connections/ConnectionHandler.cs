@@ -6,6 +6,8 @@ using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Sessions;
+using IotSquares.Server.Diagnostics;
+using IotSquares.Server.Health;
 using IotSquares.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -23,13 +25,15 @@ internal sealed partial class ConnectionHandler
     private readonly ConnectionSettings _settings;
     private readonly IExchangeObserver _observer;
     private readonly ILogger _logger;
+    private readonly LoopHeartbeat? _heartbeat;
     private IServerSession? _session;
 
     // Set when the client stopped taking our replies: the socket is then dropped, not closed politely.
     private bool _stalled;
 
-    public ConnectionHandler(ConnectionInfo connection, Socket socket, ConnectionSettings settings, IExchangeObserver observer, ILogger logger)
+    public ConnectionHandler(ConnectionInfo connection, Socket socket, ConnectionSettings settings, IExchangeObserver observer, ILogger logger, LoopHeartbeat? heartbeat = null)
     {
+        _heartbeat = heartbeat;
         _connection = connection;
         _socket = socket;
         _settings = settings;
@@ -72,6 +76,7 @@ internal sealed partial class ConnectionHandler
         }
         finally
         {
+            _heartbeat?.Waiting(); // From here on only bounded waits for the close.
             if (_stalled || abort.IsCancellationRequested)
             {
                 // Replies may be stuck in a full send buffer (a client that stopped reading, or a stop that
@@ -108,7 +113,10 @@ internal sealed partial class ConnectionHandler
             ReadResult result;
             try
             {
+                _heartbeat?.Waiting();
                 result = await reader.ReadAsync(deadline.Token);
+                _heartbeat?.Busy();
+                DebugFaults.HangIf("connection");
             }
             catch (OperationCanceledException) when (!abort.IsCancellationRequested)
             {
@@ -170,7 +178,9 @@ internal sealed partial class ConnectionHandler
                 deadline.CancelAfter(_settings.IdleTimeout);
                 try
                 {
+                    _heartbeat?.Waiting();
                     await writer.FlushAsync(deadline.Token);
+                    _heartbeat?.Busy();
                 }
                 catch (OperationCanceledException) when (!abort.IsCancellationRequested)
                 {

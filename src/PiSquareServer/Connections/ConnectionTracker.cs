@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
+using IotSquares.Server.Health;
 using IotSquares.Server.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,14 +27,17 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     private readonly ILogger<ConnectionTracker> _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ConnectionAdmission _admission;
+    private readonly Heartbeats _heartbeats;
     private long _accepted;
 
     public ConnectionTracker(
         IOptions<ServerOptions> options,
         IEnumerable<IExchangeObserver> observers,
+        Heartbeats heartbeats,
         ILogger<ConnectionTracker> logger,
         ILoggerFactory loggerFactory)
     {
+        _heartbeats = heartbeats;
         _options = options.Value;
         _settings = new ConnectionSettings(_options);
         _admission = new ConnectionAdmission(_options.MaxConnections, _options.MaxConnectionsPerAddress);
@@ -128,7 +132,8 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         try
         {
             await Task.Yield(); // Leave the accept loop at once; the exchange runs on the thread pool.
-            var handler = new ConnectionHandler(connection, socket, _settings, _observer, _loggerFactory.CreateLogger<ConnectionHandler>());
+            using LoopHeartbeat? heartbeat = _heartbeats.Start($"loop of connection {id}");
+            var handler = new ConnectionHandler(connection, socket, _settings, _observer, _loggerFactory.CreateLogger<ConnectionHandler>(), heartbeat);
             await handler.RunAsync(_shutdown.Token, _abort.Token);
         }
         finally

@@ -35,13 +35,10 @@ public static class ServerHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddInMemoryCollection(overrides);
 
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        // Short lines; journald priorities and no timestamps of our own when the console is the journal.
+        builder.AddServerConsoleLogging();
 
-        // With NOTIFY_SOCKET (systemd or anyone else): READY=1 once bound, STOPPING=1, STATUS=. Journal-style logs under systemd.
+        // With NOTIFY_SOCKET (systemd or anyone else): READY=1 once bound, STOPPING=1, STATUS=, WATCHDOG=1.
         builder.AddServiceManagerIntegration();
 
         builder.Services.AddOptions<ServerOptions>()

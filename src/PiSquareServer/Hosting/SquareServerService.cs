@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using IotSquares.Server.Connections;
+using IotSquares.Server.Diagnostics;
+using IotSquares.Server.Health;
 using IotSquares.Server.Listening;
 using IotSquares.Server.Options;
 using Microsoft.Extensions.Hosting;
@@ -18,12 +20,14 @@ internal sealed partial class SquareServerService : BackgroundService
     private readonly ServerOptions _options;
     private readonly ConnectionTracker _connections;
     private readonly ServerEndpoints _endpoints;
+    private readonly Heartbeats _heartbeats;
     private readonly ILogger<SquareServerService> _logger;
     private IReadOnlyList<Socket> _listeners = [];
     private volatile bool _stopping;
 
-    public SquareServerService(IOptions<ServerOptions> options, ConnectionTracker connections, ServerEndpoints endpoints, ILogger<SquareServerService> logger)
+    public SquareServerService(IOptions<ServerOptions> options, ConnectionTracker connections, ServerEndpoints endpoints, Heartbeats heartbeats, ILogger<SquareServerService> logger)
     {
+        _heartbeats = heartbeats;
         _options = options.Value;
         _connections = connections;
         _endpoints = endpoints;
@@ -75,12 +79,15 @@ internal sealed partial class SquareServerService : BackgroundService
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken stoppingToken)
     {
+        using LoopHeartbeat? heartbeat = _heartbeats.Start("accept loop");
         while (!_stopping && !stoppingToken.IsCancellationRequested)
         {
             Socket client;
             try
             {
+                heartbeat?.Waiting();
                 client = await listener.AcceptAsync(stoppingToken);
+                heartbeat?.Busy();
             }
             catch (Exception ex) when ((_stopping || stoppingToken.IsCancellationRequested) && ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -95,6 +102,7 @@ internal sealed partial class SquareServerService : BackgroundService
             }
 
             _connections.Accept(client);
+            DebugFaults.HangIf("accept");
         }
     }
 

@@ -7,8 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace IotSquares.Server.Logging;
 
 /// <summary>
-/// Writes the exchange to the log (the journal, under systemd): one line per connection event at
-/// Information, each square at Debug (the textbook's "Server heard" line), bad requests once each.
+/// Writes the exchange to the log (the journal, under systemd). At Information one line per connection,
+/// when it closes, with the remote address, the reason and the squares served; refused requests once
+/// each. At Debug also its opening, handshake and goodbye, and each square (the textbook's "Server
+/// heard" line). docs/SYSTEMD.md explains the levels the unit uses and why.
 /// </summary>
 public sealed partial class LoggingExchangeObserver : IExchangeObserver
 {
@@ -54,10 +56,10 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count) =>
         LogClosed(connection.Id, connection.RemoteEndPoint, reason, count);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Connection {ConnectionId}: Connected to {RemoteEndPoint}")]
+    [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Connected to {RemoteEndPoint}")]
     private partial void LogConnected(long connectionId, string remoteEndPoint);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Connection {ConnectionId}: handshake done, dialect {Dialect}, version {Version}")]
+    [LoggerMessage(EventId = 402, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: handshake done, dialect {Dialect}, version {Version}")]
     private partial void LogHandshake(long connectionId, Dialect dialect, int version);
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Server heard {Value}, sent {Square}")]
@@ -69,7 +71,7 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing on error: ERR {Code} {Text}")]
     private partial void LogFatal(long connectionId, int code, string text);
 
-    [LoggerMessage(EventId = 406, Level = LogLevel.Information, Message = "Connection {ConnectionId}: goodbye from the {Initiator}, {Count} squares served")]
+    [LoggerMessage(EventId = 406, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: goodbye from the {Initiator}, {Count} squares served")]
     private partial void LogGoodbye(long connectionId, GoodbyeInitiator initiator, long count);
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Connection {ConnectionId}: closed ({Reason}) {RemoteEndPoint}, {Count} squares served")]

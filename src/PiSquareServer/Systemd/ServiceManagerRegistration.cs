@@ -1,8 +1,8 @@
 using IotSquares.Protocol.Events;
+using IotSquares.Server.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace IotSquares.Server.Systemd;
 
@@ -10,9 +10,8 @@ namespace IotSquares.Server.Systemd;
 public static class ServiceManagerRegistration
 {
     /// <summary>
-    /// Adds the sd_notify notifier (a no-op without <c>NOTIFY_SOCKET</c>) and the READY/STOPPING/STATUS
-    /// notifications. With the console going to the journal, log lines carry journald priorities
-    /// (<c>&lt;6&gt;</c>) instead of our own timestamps, and the host's start-up banner is left out.
+    /// Adds the sd_notify notifier (a no-op without <c>NOTIFY_SOCKET</c>), the READY/STOPPING/STATUS
+    /// notifications and, with <c>WATCHDOG_USEC</c>, the watchdog keep-alives and the loops' heartbeats.
     /// </summary>
     public static HostApplicationBuilder AddServiceManagerIntegration(this HostApplicationBuilder builder)
     {
@@ -29,11 +28,19 @@ public static class ServiceManagerRegistration
 
         builder.Services.AddHostedService<ServiceStatusNotifications>();
 
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM")))
-        {
-            builder.Logging.AddSystemdConsole();
-            builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
-        }
+        // The watchdog needs somebody to send keep-alives to; without one, loops keep no heartbeat at all.
+        WatchdogSettings? watchdog = string.IsNullOrEmpty(notifySocket)
+            ? null
+            : WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
+        builder.Services.AddSingleton(new Heartbeats(enabled: watchdog is not null));
+        builder.Services.AddSingleton(provider => new WatchdogKeepAlive(
+            provider.GetRequiredService<IServiceNotifier>(),
+            watchdog,
+            provider.GetRequiredService<Heartbeats>(),
+            provider.GetRequiredService<Listening.ServerEndpoints>(),
+            provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetRequiredService<ILogger<WatchdogKeepAlive>>()));
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<WatchdogKeepAlive>());
 
         return builder;
     }

@@ -25,6 +25,7 @@ internal sealed class ServiceStatusNotifications : IHostedService, IAsyncDisposa
     private readonly IHostApplicationLifetime _lifetime;
     private readonly CancellationTokenSource _end = new();
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
     private volatile bool _stopping;
 
     public ServiceStatusNotifications(
@@ -51,8 +52,14 @@ internal sealed class ServiceStatusNotifications : IHostedService, IAsyncDisposa
     // server service's stop, and ends when the whole host has stopped.
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    // Idempotent: the container may dispose an instance registered under two service types twice.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _end.CancelAsync();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _end.Dispose();

@@ -37,15 +37,28 @@ internal sealed class ServerWithEnvironment : IAsyncDisposable
     }
 
     /// <summary>Starts the server on 127.0.0.1 with a free port, plus <paramref name="arguments"/>.</summary>
-    public static ServerWithEnvironment Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static ServerWithEnvironment Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(new ProcessStartInfo("dotnet"), environment, arguments);
+
+    /// <summary>
+    /// Starts the server with <c>JOURNAL_STREAM</c> naming its own standard output, as systemd does for a
+    /// service whose output goes to the journal (the inode of the pipe we read, found by a shell with stat(1)).
+    /// </summary>
+    public static ServerWithEnvironment StartWithJournalStream(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("/bin/sh");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("JOURNAL_STREAM=0:$(stat -L -c %i /proc/$$/fd/1) && export JOURNAL_STREAM && exec dotnet \"$@\"");
+        info.ArgumentList.Add("sh");
+        return Start(info, environment, arguments);
+    }
+
+    private static ServerWithEnvironment Start(ProcessStartInfo info, IReadOnlyDictionary<string, string> environment, string[] arguments)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiSquareServer.dll"));
         foreach (string argument in (string[])["--port", "0", "--bind", "127.0.0.1", .. arguments])
         {
@@ -63,7 +76,7 @@ internal sealed class ServerWithEnvironment : IAsyncDisposable
             info.Environment[name] = value;
         }
 
-        return new ServerWithEnvironment(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
+        return new ServerWithEnvironment(Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}"));
     }
 
     /// <summary>Sends SIGTERM and waits (bounded) for the exit code.</summary>
