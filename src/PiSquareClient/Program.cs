@@ -1,3 +1,3 @@
 using IotSquares.Client.CommandLine;
 
-return await ClientCommand.Create(Console.Out, Console.Error).Parse(args).InvokeAsync();
+return await ClientCommand.RunAsync(args, Console.Out, Console.Error);

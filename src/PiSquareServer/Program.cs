@@ -1,3 +1,3 @@
 using IotSquares.Server.CommandLine;
 
-return await ServerCommand.InvokeAsync(args);
+return await ServerCommand.InvokeAsync(args, Console.Out, Console.Error);

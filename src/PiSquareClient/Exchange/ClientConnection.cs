@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using IotSquares.CommandLine;
 using IotSquares.Transport;
 
 namespace IotSquares.Client.Exchange;
@@ -73,7 +74,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 socket.Dispose();
-                lastError = $"{address}: no answer within {connectTimeout.TotalSeconds:0.###} s";
+                lastError = $"{address}: no answer within {DurationText.Format(connectTimeout)}";
             }
         }
 
@@ -107,7 +108,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                 Reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
                 {
-                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection while the client waited for {waitingFor}");
+                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection before its {waitingFor}");
                 }
             }
         }
@@ -150,11 +151,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             throw ExchangeFailedException.Transient(
                 ClientExitCodes.Timeout,
-                $"no {waitingFor} from the server within {_receiveTimeout.TotalSeconds:0.###} s");
+                $"no {waitingFor} from the server within {DurationText.Format(_receiveTimeout)}");
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
-            throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while waiting for {waitingFor}: {ex.Message}", ex);
+            throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while waiting for the server's {waitingFor}: {ex.Message}", ex);
         }
     }
 

@@ -23,8 +23,14 @@ public sealed record ExchangeResult(
     long? ServerCount,
     string? Message)
 {
-    /// <summary>How many times the client reconnected.</summary>
+    /// <summary>How many times the client reconnected: connections made after the first one.</summary>
     public int Reconnects { get; init; }
+
+    /// <summary>How many connections the client tried, made or not.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>How many connections the client made (0 when it never reached the server).</summary>
+    public int Connections { get; init; }
 
     /// <summary>True when every requested square was verified.</summary>
     public bool Succeeded => ExitCode == ClientExitCodes.Success;

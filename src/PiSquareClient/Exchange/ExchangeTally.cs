@@ -17,7 +17,11 @@ internal sealed class ExchangeTally
     /// <summary>The index of the first request not yet answered (by a square or a 4xx refusal): where a new connection resumes.</summary>
     public long Answered { get; set; }
 
-    public int Reconnects { get; set; }
+    /// <summary>Connections tried, made or not.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Connections made: reconnects are the ones after the first.</summary>
+    public int Connections { get; set; }
 
     public string? Warning { get; set; }
 

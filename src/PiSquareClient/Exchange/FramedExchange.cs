@@ -96,7 +96,7 @@ internal sealed class FramedExchange
                 _connection.Reader.AdvanceTo(buffer.Start, buffer.End);
                 if (received.IsCompleted)
                 {
-                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, "the server closed the connection while the client waited for replies");
+                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection with {next - index} requests unanswered");
                 }
             }
             else

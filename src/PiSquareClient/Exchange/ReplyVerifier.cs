@@ -1,3 +1,4 @@
+using IotSquares.CommandLine;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
@@ -67,7 +68,7 @@ internal sealed class ReplyVerifier
                 _observer.GoodbyeSaid(_connection, GoodbyeInitiator.Server, reply.Count);
                 throw new ExchangeFailedException(
                     ClientExitCodes.ConnectionLost,
-                    $"the server said goodbye ({reply.Text ?? "no reason given"}) after {reply.Count} squares; {value} and later were not answered",
+                    $"the server said goodbye ({reply.Text ?? "no reason given"}) after {CountText.Of(reply.Count, "square", "squares")} on this connection; {value} and later were not answered",
                     retryable: true)
                 {
                     CloseReason = CloseReason.ServerShutdown,

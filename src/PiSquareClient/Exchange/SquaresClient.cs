@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using IotSquares.CommandLine;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -52,21 +52,24 @@ public sealed class SquaresClient
         if (exitCode == ClientExitCodes.Success && tally.Errors > 0)
         {
             exitCode = ClientExitCodes.Refused;
-            message = $"the server refused {tally.Errors} of {requests.Count} requests";
+            message = $"the server refused {CountText.Format(tally.Errors)} of {CountText.Of(requests.Count, "request", "requests")}";
         }
 
         var result = new ExchangeResult(
             exitCode, tally.Dialect, tally.Greeting, requests.Count, tally.Verified, tally.Errors, clock.Elapsed, tally.ServerCount, message ?? tally.Warning)
         {
-            Reconnects = tally.Reconnects,
+            Reconnects = Math.Max(0, tally.Connections - 1),
+            Attempts = tally.Attempts,
+            Connections = tally.Connections,
         };
         _observer.Finished(result.Succeeded, Summarize(result));
         return result;
     }
 
-    private static string Summarize(ExchangeResult result) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{result.Verified} of {result.Requested} squares verified, {result.Errors} errors, {result.Reconnects} reconnects{(result.Message is null ? string.Empty : ": " + result.Message)}");
+    private static string Summarize(ExchangeResult result) =>
+        $"{CountText.Format(result.Verified)} of {CountText.Format(result.Requested)} squares verified, {CountText.Of(result.Errors, "error", "errors")}, " +
+        (result.Connections == 0 ? $"never connected ({CountText.Of(result.Attempts, "attempt", "attempts")})" : CountText.Of(result.Reconnects, "reconnect", "reconnects")) +
+        (result.Message is null ? string.Empty : ": " + result.Message);
 
     // Connects until the run is done or retrying is pointless; returns the exit code and what went wrong.
     private async Task<(int ExitCode, string? Message)> RunConnectionsAsync(RequestSequence requests, ExchangeTally tally, CancellationToken cancellationToken)
@@ -89,12 +92,11 @@ public sealed class SquaresClient
                 failuresInARow = tally.Answered > answeredBefore ? 1 : failuresInARow + 1;
                 if (failuresInARow > _options.Retry.MaxRetries)
                 {
-                    return (ex.ExitCode, _options.Retry.MaxRetries == 0 ? ex.Message : $"{ex.Message} (gave up after {_options.Retry.MaxRetries} reconnects without progress)");
+                    return (ex.ExitCode, GiveUpMessage(ex.Message, tally));
                 }
 
                 TimeSpan delay = _options.Retry.DelayFor(failuresInARow, _random);
                 _observer.Reconnecting(ex.Message, delay, failuresInARow, _options.Retry.MaxRetries, requests.Count - tally.Answered);
-                tally.Reconnects++;
                 try
                 {
                     await Task.Delay(delay, cancellationToken);
@@ -124,8 +126,10 @@ public sealed class SquaresClient
         CloseReason reason = CloseReason.ConnectionLost;
         try
         {
+            tally.Attempts++;
             await using ClientConnection connection = await ClientConnection.ConnectAsync(
                 _options.Host, _options.Port, _options.ConnectTimeout, _options.ReceiveTimeout, _spinning, cancellationToken);
+            tally.Connections++;
             ConnectionInfo opened = info = new ConnectionInfo(ConnectionIds.Next(), connection.RemoteEndPoint);
             _observer.ConnectionOpened(opened);
 
@@ -161,6 +165,12 @@ public sealed class SquaresClient
             }
         }
     }
+
+    // Says what was tried: a client that never got a connection did not "reconnect".
+    private string GiveUpMessage(string reason, ExchangeTally tally) =>
+        _options.Retry.MaxRetries == 0 ? reason
+        : tally.Connections == 0 ? $"{reason} (gave up after {tally.Attempts} attempts)"
+        : $"{reason} (gave up after {_options.Retry.MaxRetries} reconnects without progress)";
 
     private static CloseReason ReasonFor(int exitCode) => exitCode switch
     {

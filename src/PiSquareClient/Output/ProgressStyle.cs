@@ -3,7 +3,7 @@ namespace IotSquares.Client.Output;
 /// <summary>How much the client prints while it works.</summary>
 public enum ProgressStyle
 {
-    /// <summary>Every square for short runs (100 or fewer), every tenth of the way for longer ones.</summary>
+    /// <summary>Every square for short runs (100 or fewer); for longer ones, progress on a time basis (live on a terminal, every few seconds otherwise).</summary>
     Auto,
 
     /// <summary>Every square.</summary>

@@ -1,97 +1,88 @@
 using System.CommandLine;
-using System.Net.Sockets;
+using IotSquares.CommandLine;
 using IotSquares.Server.Hosting;
 using IotSquares.Server.Options;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace IotSquares.Server.CommandLine;
 
 /// <summary>
 /// The server's command line. Each option maps to one configuration key and is applied only when
-/// given, so appsettings.json and environment variables keep their say otherwise.
+/// given, so appsettings.json and environment variables keep their say otherwise. A value that is
+/// not of the option's form (not a number, not a duration, an unknown level) is a usage error (64);
+/// a value of the right form that the settings cannot take (a port of 70000) is an invalid
+/// configuration (78), reported with every other reason by <see cref="ServerOptionsValidator"/>.
 /// </summary>
 public static class ServerCommand
 {
+    /// <summary>The program's name, as it prefixes every message.</summary>
+    public const string ProgramName = "PiSquareServer";
+
+    /// <summary>The log levels <c>--log-level</c> takes.</summary>
+    private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
+
     /// <summary>Builds the root command.</summary>
-    public static RootCommand Create()
+    public static RootCommand Create(TextWriter error)
     {
         var mapped = new List<(Option Option, string Key)>();
-        Option<T> Add<T>(string name, string key, string description)
+        T Map<T>(T option, string key)
+            where T : Option
         {
-            var option = new Option<T>(name) { Description = description };
             mapped.Add((option, key));
             return option;
         }
 
-        string section = ServerOptions.SectionName + ":";
+        Option<int> Number(string name, string property, string description) =>
+            Map(OptionValues.WholeNumber(name, [], 0, int.MaxValue, 0, description), Key(property));
+
+        Option<TimeSpan> Duration(string name, string property, string description) =>
+            Map(OptionValues.Duration(name, TimeSpan.Zero, true, TimeSpan.FromDays(3650), TimeSpan.Zero, description), Key(property));
+
         var root = new RootCommand(
             "PiSquareServer: squares integers for clients on the network, in the textbook's dialect or the framed one.\n" +
-            "Settings come from appsettings.json beside the binary, then PISQUARE_Server__<Name> environment variables, then these options.")
+            "Settings come from appsettings.json beside the binary, then PISQUARE_Server__<Name> environment variables, then these options.\n" +
+            "Durations are written 500ms, 5s, 2m, 1h or hh:mm:ss; a bare number is seconds.\n" +
+            "Exit codes: 0 stopped, 64 bad command line, 69 cannot listen (port in use, address not here), 78 invalid configuration.")
         {
-            Add<int>("--port", section + nameof(ServerOptions.Port), $"TCP port to listen on (default {ServerOptions.DefaultPort}; 0 picks a free one)"),
-            Add<string>("--bind", section + nameof(ServerOptions.Bind), "Address to listen on: * for all interfaces (IPv4 and IPv6, the default), an IP address, or a host name"),
-            Add<int>("--max-connections", section + nameof(ServerOptions.MaxConnections), "Most clients served at once (default 1024)"),
-            Add<int>("--max-connections-per-address", section + nameof(ServerOptions.MaxConnectionsPerAddress), "Most clients from one remote address at once (default 64; 0 = no limit)"),
-            Add<TimeSpan>("--handshake-timeout", section + nameof(ServerOptions.HandshakeTimeout), "Time a new client has to send its whole greeting, as hh:mm:ss (default 00:00:10)"),
-            Add<TimeSpan>("--idle-timeout", section + nameof(ServerOptions.IdleTimeout), "Time a client may take to complete each request, as hh:mm:ss (default 00:05:00)"),
-            Add<TimeSpan>("--shutdown-timeout", section + nameof(ServerOptions.ShutdownTimeout), "Time allowed for goodbyes when stopping (default 00:00:05)"),
-            Add<int>("--spin", section + nameof(ServerOptions.SpinMicroseconds), "Microseconds to poll for a client's next request after a reply (lower lockstep latency for a little CPU; default 50, 0 = off)"),
-            Add<int>("--read-buffer-size", section + nameof(ServerOptions.ReadBufferSize), "Bytes taken from a socket per read (default 4096)"),
-            Add<int>("--max-digits", section + nameof(ServerOptions.MaxDigits), "Most digits in a request (default 4096)"),
-            Add<int>("--max-line-length", section + nameof(ServerOptions.MaxLineLength), "Most bytes in a request line (default 8192)"),
-            Add<string>("--log-level", "Logging:LogLevel:Default", "Trace, Debug, Information (default), Warning, Error or Critical; Debug logs every square"),
+            Number("--port", nameof(ServerOptions.Port), $"TCP port to listen on (default {ServerOptions.DefaultPort}; 0 picks a free one)"),
+            Map(OptionValues.Text("--bind", [], "'*', an IP address or a host name", "*", "Address to listen on: * for all interfaces (IPv4 and IPv6, the default), an IP address, or a host name"), Key(nameof(ServerOptions.Bind))),
+            Number("--max-connections", nameof(ServerOptions.MaxConnections), "Most clients served at once (default 1024)"),
+            Number("--max-connections-per-address", nameof(ServerOptions.MaxConnectionsPerAddress), "Most clients from one remote address at once (default 64; 0 = no limit)"),
+            Duration("--handshake-timeout", nameof(ServerOptions.HandshakeTimeout), "Time a new client has to send its whole greeting (default 10s)"),
+            Duration("--idle-timeout", nameof(ServerOptions.IdleTimeout), "Time a client may take to complete each request (default 5m)"),
+            Duration("--shutdown-timeout", nameof(ServerOptions.ShutdownTimeout), "Time allowed for answers and goodbyes when stopping (default 5s)"),
+            Number("--spin", nameof(ServerOptions.SpinMicroseconds), "Microseconds to poll for a client's next request after a reply (lower lockstep latency for a little CPU; default 50, 0 = off)"),
+            Number("--read-buffer-size", nameof(ServerOptions.ReadBufferSize), "Bytes taken from a socket per read (default 4096)"),
+            Number("--max-digits", nameof(ServerOptions.MaxDigits), "Most digits in a request (default 4096)"),
+            Number("--max-line-length", nameof(ServerOptions.MaxLineLength), "Most bytes in a request line (default 8192)"),
+            Map(OptionValues.OneOf("--log-level", [], LogLevels, "Information", "Trace, Debug, Information (default), Warning, Error, Critical or None; Debug logs every square"), "Logging:LogLevel:Default"),
         };
 
-        root.SetAction((parse, _) => RunAsync(Overrides(parse, mapped)));
+        root.SetAction((parse, _) => new ServerRun(ProgramName, error, Overrides(parse, mapped)).RunAsync());
         return root;
     }
 
     /// <summary>Parses and runs, leaving SIGINT/SIGTERM to the host so that shutdown stays graceful.</summary>
-    public static Task<int> InvokeAsync(string[] args) =>
-        Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error) =>
+        CommandLineRunner.RunAsync(
+            Create(error), ProgramName, args, new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, ServerExitCodes.Usage);
 
-    private static Dictionary<string, string?> Overrides(ParseResult parse, List<(Option Option, string Key)> mapped)
+    private static string Key(string property) => ServerOptions.SectionName + ":" + property;
+
+    private static List<Setting> Overrides(ParseResult parse, List<(Option Option, string Key)> mapped)
     {
-        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var overrides = new List<Setting>();
         foreach ((Option option, string key) in mapped)
         {
             if (parse.GetResult(option) is { Implicit: false, Tokens.Count: > 0 } result)
             {
-                overrides[key] = result.Tokens[^1].Value;
+                // The log level in its canonical spelling; everything else exactly as typed, read by the options reader.
+                string value = option.ValueType == typeof(string) && key.StartsWith("Logging:", StringComparison.Ordinal)
+                    ? parse.GetValue((Option<string>)option)!
+                    : result.Tokens[^1].Value;
+                overrides.Add(new Setting(key, option.Name, value));
             }
         }
 
         return overrides;
-    }
-
-    private static async Task<int> RunAsync(Dictionary<string, string?> overrides)
-    {
-        try
-        {
-            using IHost host = ServerHost.CreateBuilder(overrides).Build();
-            await host.RunAsync();
-            return ServerExitCodes.Success;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync("PiSquareServer: invalid configuration:");
-            foreach (string failure in ex.Failures)
-            {
-                await Console.Error.WriteLineAsync("  " + failure);
-            }
-
-            return ServerExitCodes.Configuration;
-        }
-        catch (InvalidOperationException ex) when (ex.InnerException is FormatException)
-        {
-            await Console.Error.WriteLineAsync($"PiSquareServer: invalid configuration: {ex.Message}");
-            return ServerExitCodes.Configuration;
-        }
-        catch (SocketException ex)
-        {
-            await Console.Error.WriteLineAsync($"PiSquareServer: cannot listen: {ex.Message} ({ex.SocketErrorCode})");
-            return ServerExitCodes.Unavailable;
-        }
     }
 }

@@ -41,8 +41,9 @@ public static class ServerHost
         // With NOTIFY_SOCKET (systemd or anyone else): READY=1 once bound, STOPPING=1, STATUS=, WATCHDOG=1.
         builder.AddServiceManagerIntegration();
 
+        // Read by hand rather than bound: durations take the same syntax as on the command line (5s, 2m).
         builder.Services.AddOptions<ServerOptions>()
-            .Bind(builder.Configuration.GetSection(ServerOptions.SectionName))
+            .Configure(options => ServerOptionsReader.Read(builder.Configuration.GetSection(ServerOptions.SectionName), options))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
 
@@ -51,6 +52,7 @@ public static class ServerHost
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = server.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<ServerEndpoints>();
+        builder.Services.AddSingleton<ServerListeners>();
         builder.Services.AddSingleton<IExchangeObserver, LoggingExchangeObserver>();
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddHostedService<SquareServerService>();

@@ -19,39 +19,29 @@ internal sealed partial class SquareServerService : BackgroundService
 {
     private readonly ServerOptions _options;
     private readonly ConnectionTracker _connections;
-    private readonly ServerEndpoints _endpoints;
+    private readonly ServerListeners _listenerSet;
     private readonly Heartbeats _heartbeats;
     private readonly ILogger<SquareServerService> _logger;
     private IReadOnlyList<Socket> _listeners = [];
     private volatile bool _stopping;
 
-    public SquareServerService(IOptions<ServerOptions> options, ConnectionTracker connections, ServerEndpoints endpoints, Heartbeats heartbeats, ILogger<SquareServerService> logger)
+    public SquareServerService(IOptions<ServerOptions> options, ConnectionTracker connections, ServerListeners listeners, Heartbeats heartbeats, ILogger<SquareServerService> logger)
     {
         _heartbeats = heartbeats;
         _options = options.Value;
         _connections = connections;
-        _endpoints = endpoints;
+        _listenerSet = listeners;
         _logger = logger;
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            IReadOnlyList<IPAddress> addresses = await ListenAddresses.ResolveAsync(_options.Bind, cancellationToken);
-            _listeners = ListenerFactory.Open(addresses, _options.Port);
-        }
-        catch (SocketException ex)
-        {
-            LogBindFailed(_options.Bind, _options.Port, ex.SocketErrorCode, ex.Message);
-            _endpoints.SetFailed(ex);
-            throw;
-        }
-
+        // Already open when started from the command line; a failure here is a ListenFailedException.
+        await _listenerSet.OpenAsync(cancellationToken);
+        _listeners = _listenerSet.Sockets;
         IPEndPoint[] bound = [.. _listeners.Select(s => (IPEndPoint)s.LocalEndPoint!)];
         string endpoints = string.Join(", ", bound.Select(e => e.ToString()));
         LogListening(endpoints, _options.MaxConnections);
-        _endpoints.SetBound(bound);
         _connections.Observer.Listening(endpoints);
         await base.StartAsync(cancellationToken);
     }
@@ -108,9 +98,6 @@ internal sealed partial class SquareServerService : BackgroundService
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Listening on {Endpoints} (at most {MaxConnections} clients at once)")]
     private partial void LogListening(string endpoints, int maxConnections);
-
-    [LoggerMessage(EventId = 102, Level = LogLevel.Critical, Message = "Cannot listen on {Bind} port {Port}: {Error} ({Detail})")]
-    private partial void LogBindFailed(string bind, int port, SocketError error, string detail);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Accepting a connection failed: {Error} ({Detail})")]
     private partial void LogAcceptFailed(SocketError error, string detail);

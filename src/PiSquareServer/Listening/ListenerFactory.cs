@@ -33,6 +33,25 @@ internal static class ListenerFactory
         }
     }
 
+    /// <summary>
+    /// A restarted server must be able to bind while its old connections sit in TIME_WAIT, but a
+    /// second server must never share a port that one is listening on. On Linux, SO_REUSEADDR gives
+    /// exactly that (a bind fails whenever another socket listens on the port). .NET's
+    /// <see cref="SocketOptionName.ReuseAddress"/> is not it: on Linux it also sets SO_REUSEPORT,
+    /// which lets any number of servers listen on one port and splits the clients between them. So the
+    /// option is set with a raw setsockopt, and only on Linux (on Windows SO_REUSEADDR would allow
+    /// port stealing, and its default already permits a restart).
+    /// </summary>
+    private static void AllowRestartDuringTimeWait(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int SolSocket = 1;
+            const int SoReuseAddr = 2;
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        }
+    }
+
     private static Socket Open(IPAddress address, int port)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -44,8 +63,7 @@ internal static class ListenerFactory
                 socket.DualMode = true;
             }
 
-            // A restarted service must be able to bind while old connections sit in TIME_WAIT.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowRestartDuringTimeWait(socket);
             socket.Bind(new IPEndPoint(address, port));
             socket.Listen(Backlog);
             return socket;

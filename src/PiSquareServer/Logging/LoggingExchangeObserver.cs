@@ -23,8 +23,17 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     public void ConnectionOpened(ConnectionInfo connection) => LogConnected(connection.Id, connection.RemoteEndPoint);
 
     /// <inheritdoc />
-    public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) =>
-        LogHandshake(connection.Id, dialect, version);
+    public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version)
+    {
+        if (dialect == Dialect.Framed)
+        {
+            LogFramedHandshake(connection.Id, version);
+        }
+        else
+        {
+            LogTextbookHandshake(connection.Id);
+        }
+    }
 
     /// <inheritdoc />
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
@@ -50,7 +59,7 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
 
     /// <inheritdoc />
     public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) =>
-        LogGoodbye(connection.Id, initiator, count);
+        LogGoodbye(connection.Id, initiator == GoodbyeInitiator.Client ? "the client said goodbye" : "said goodbye to the client (shutting down)", count);
 
     /// <inheritdoc />
     public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count) =>
@@ -59,8 +68,11 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Connected to {RemoteEndPoint}")]
     private partial void LogConnected(long connectionId, string remoteEndPoint);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: handshake done, dialect {Dialect}, version {Version}")]
-    private partial void LogHandshake(long connectionId, Dialect dialect, int version);
+    [LoggerMessage(EventId = 402, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: speaking the framed dialect, version {Version}")]
+    private partial void LogFramedHandshake(long connectionId, int version);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: speaking the textbook dialect")]
+    private partial void LogTextbookHandshake(long connectionId);
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Server heard {Value}, sent {Square}")]
     private partial void LogHeard(long connectionId, string value, string square);
@@ -71,8 +83,8 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing on error: ERR {Code} {Text}")]
     private partial void LogFatal(long connectionId, int code, string text);
 
-    [LoggerMessage(EventId = 406, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: goodbye from the {Initiator}, {Count} squares served")]
-    private partial void LogGoodbye(long connectionId, GoodbyeInitiator initiator, long count);
+    [LoggerMessage(EventId = 406, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: {Goodbye} after {Count} squares")]
+    private partial void LogGoodbye(long connectionId, string goodbye, long count);
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Connection {ConnectionId}: closed ({Reason}) {RemoteEndPoint}, {Count} squares served")]
     private partial void LogClosed(long connectionId, string remoteEndPoint, CloseReason reason, long count);

@@ -65,6 +65,9 @@ public sealed class ServerOptions
     /// <summary>The most bytes a request line may have (see <see cref="ProtocolLimits.MaxLineLength"/>).</summary>
     public int MaxLineLength { get; set; } = ProtocolLimits.DefaultMaxLineLength;
 
+    /// <summary>Settings that could not be read (not a number, not a duration), for the validator to report.</summary>
+    internal List<string> ReadFailures { get; } = [];
+
     /// <summary>The protocol limits these options describe.</summary>
     public ProtocolLimits ToLimits() => new() { MaxDigits = MaxDigits, MaxLineLength = MaxLineLength };
 }

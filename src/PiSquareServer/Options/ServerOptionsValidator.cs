@@ -1,3 +1,5 @@
+using IotSquares.CommandLine;
+using IotSquares.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace IotSquares.Server.Options;
@@ -12,7 +14,7 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
+        var failures = new List<string>(options.ReadFailures);
         if (options.Port is < 0 or > 65535)
         {
             failures.Add($"Server:Port must be 0-65535, not {options.Port}.");
@@ -47,13 +49,15 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         RequirePositive(failures, nameof(options.IdleTimeout), options.IdleTimeout);
         RequirePositive(failures, nameof(options.ShutdownTimeout), options.ShutdownTimeout);
 
-        try
+        if (options.MaxDigits is < 1 or > 1_000_000)
         {
-            options.ToLimits().Validate();
+            failures.Add($"Server:MaxDigits must be 1-1000000, not {options.MaxDigits}.");
         }
-        catch (ArgumentOutOfRangeException ex)
+        else if (options.MaxLineLength < Math.Max(ProtocolLimits.MinimumLineLength, options.MaxDigits + 1))
         {
-            failures.Add($"Server:{ex.ParamName}: {ex.Message.Split(Environment.NewLine)[0]}");
+            int needed = Math.Max(ProtocolLimits.MinimumLineLength, options.MaxDigits + 1);
+            failures.Add(
+                $"Server:MaxLineLength must be at least {needed} (room for a sign and MaxDigits digits, and never below {ProtocolLimits.MinimumLineLength}), not {options.MaxLineLength}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -63,7 +67,7 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
     {
         if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
         {
-            failures.Add($"Server:{name} must be more than zero and at most a day, not {value}.");
+            failures.Add($"Server:{name} must be more than zero and at most a day, not {DurationText.Format(value)}.");
         }
     }
 }
