@@ -30,7 +30,7 @@ public sealed class ConsoleReporterTests
         time.Advance(ConsoleReporter.LogInterval);
         Assert.Single(Lines(output));
 
-        Square(reporter, 500_000);
+        Square(reporter, 499_000);
         time.Advance(ConsoleReporter.LogInterval);
         Assert.Equal("  500,000 of 1,000,000 squares verified (50%), 33,333 squares/s, about 15 s left", Lines(output)[^1]);
     }
@@ -78,10 +78,14 @@ public sealed class ConsoleReporterTests
         Assert.Equal("  connection lost; reconnecting in 1.5 s (retry 2 of 5), 99,000 requests still to send\n", error.ToString());
     }
 
-    private static void Square(ConsoleReporter reporter, long count)
+    // Events count per connection; the reporter counts the run. Each call is one more square.
+    private static void Square(ConsoleReporter reporter, long squares)
     {
-        ProtocolInteger value = ProtocolInteger.FromInt64(count);
-        reporter.SquareServed(Connection, value, value.Square(), count);
+        for (long n = 1; n <= squares; n++)
+        {
+            ProtocolInteger value = ProtocolInteger.FromInt64(n);
+            reporter.SquareServed(Connection, value, value.Square(), n);
+        }
     }
 
     private static string[] Lines(StringWriter output) => output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
