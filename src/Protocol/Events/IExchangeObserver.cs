@@ -8,7 +8,7 @@ namespace IotSquares.Protocol.Events;
 /// Every event means the same on the server and the client (see README.md beside this file for
 /// the table). Calls come synchronously from the connection loop, so an implementation must
 /// return quickly; anything slow (an I2C display, a blinking LED) goes behind a
-/// <c>QueuedExchangeObserver</c>, which calls it from a loop of its own. Every method has
+/// <see cref="QueuedExchangeObserver"/>, which calls it from a loop of its own. Every method has
 /// an empty default.
 /// </summary>
 public interface IExchangeObserver

@@ -7,6 +7,7 @@ using IotSquares.Protocol.Numbers;
 using IotSquares.Protocol.Sessions;
 using IotSquares.Protocol.Tests.Support;
 using IotSquares.Protocol.Textbook;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IotSquares.Protocol.Tests.Performance;
 
@@ -129,6 +130,21 @@ public class HotPathAllocationTests
                 Check(!session.Process(ref buffer, writer).IsClosing && buffer.IsEmpty);
             }
         });
+    }
+
+    [Fact]
+    public async Task The_queue_adapter_takes_a_square_without_allocating()
+    {
+        // The fake clock never moves: after its first round the loop waits out its pacing for ever, as it
+        // does under load, and each square only overwrites the connection's slot.
+        await using var queued = new QueuedExchangeObserver(new IgnoringObserver(), new FakeTimeProvider());
+        var connection = new ConnectionInfo(1, "127.0.0.1:1");
+        queued.ConnectionOpened(connection);
+        var value = new ProtocolInteger(123_456_789);
+        ProtocolInteger square = value.Square();
+        long count = 0;
+
+        AssertNoAllocation(() => queued.SquareServed(connection, value, square, ++count));
     }
 
     // Warm up (JIT, tiering, static lambdas, lazily created statics), then count this thread's allocations.
