@@ -45,6 +45,12 @@ internal sealed class ServerRun
 
             return ServerExitCodes.Configuration;
         }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+        {
+            // The settings file named by PISQUARE_CONFIG_FILE is missing, or is not valid JSON.
+            await _error.WriteLineAsync($"{_program}: invalid configuration: {ex.Message}");
+            return ServerExitCodes.Configuration;
+        }
         catch (InvalidOperationException ex) when (IsLoggingConfiguration(ex))
         {
             // A log level the logging configuration cannot read (appsettings.json, environment).

@@ -19,8 +19,15 @@ public static class ServerHost
     public const string EnvironmentPrefix = "PISQUARE_";
 
     /// <summary>
+    /// The environment variable naming one more JSON settings file, read after appsettings.json beside the
+    /// binary and before the <c>PISQUARE_</c> variables (the systemd unit points it at /etc/pisquare/appsettings.json).
+    /// </summary>
+    public const string ConfigFileVariable = "PISQUARE_CONFIG_FILE";
+
+    /// <summary>
     /// Creates a builder. Configuration sources, later ones winning: appsettings.json beside the
-    /// binary, <c>PISQUARE_</c> environment variables, then <paramref name="overrides"/> (the command line).
+    /// binary, the file named by <c>PISQUARE_CONFIG_FILE</c>, <c>PISQUARE_</c> environment variables,
+    /// then <paramref name="overrides"/> (the command line).
     /// Callers may add services (tests add observers) before building.
     /// </summary>
     public static HostApplicationBuilder CreateBuilder(IEnumerable<KeyValuePair<string, string?>> overrides)
@@ -32,6 +39,14 @@ public static class ServerHost
             // A service's working directory is not its install directory: look for appsettings.json beside the binary.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // A service keeps its settings in /etc (the unit sets PISQUARE_CONFIG_FILE=/etc/pisquare/appsettings.json),
+        // not beside a binary that an upgrade replaces. Named explicitly, it must exist: a typo is an error (exit 78).
+        string? configFile = Environment.GetEnvironmentVariable(ConfigFileVariable);
+        if (!string.IsNullOrEmpty(configFile))
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddInMemoryCollection(overrides);
 

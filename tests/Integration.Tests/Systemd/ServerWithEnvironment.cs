@@ -24,6 +24,8 @@ internal sealed class ServerWithEnvironment : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything the server printed so far, stdout and stderr interleaved as read.</summary>
     public IReadOnlyList<string> Output
     {
