@@ -153,7 +153,9 @@ try {
     if ($BuildOnly) { return }
 
     # 2. Check every Pi before copying anything to any of them.
+    # ssh's ControlPath must fit a Unix socket name (about 100 bytes): a long TMPDIR (macOS) gets /tmp instead.
     $control = Join-Path $scratch 'ssh'
+    if ($control.Length -gt 55 -and (Test-Path /tmp)) { $control = "/tmp/pisquare-ssh-$PID" }
     [void] (New-Item -ItemType Directory -Force -Path $control -WhatIf:$false)
     if (-not $ServerAddress -and $ServerHost) { $ServerAddress = ($ServerHost -replace '^[^@]*@', '' -replace ':\d+$', '').Trim('[', ']') }
     if ($ClientHost -and -not $ServerAddress) { throw (New-PiError -Kind Usage -Message 'deploying only the client needs -ServerAddress') }
@@ -196,5 +198,5 @@ try {
     exit (Get-PiErrorExitCode -Exception $exception)
 } finally {
     foreach ($target in $targets) { if (-not $WhatIfPreference) { Close-PiConnection -Target $target } }
-    Remove-Item -Recurse -Force -LiteralPath $scratch -ErrorAction Ignore -WhatIf:$false
+    Remove-Item -Recurse -Force -LiteralPath $scratch, "/tmp/pisquare-ssh-$PID" -ErrorAction Ignore -WhatIf:$false
 }
