@@ -9,7 +9,7 @@ namespace IotSquares.Deploy.Tests;
 /// The build step for real, once per test run (two linux-arm64 publishes take minutes on two cores):
 /// `publish.ps1 -BuildOnly` with its defaults, as a user would run it before deploying.
 /// </summary>
-public sealed class PiBuildFixture
+public sealed class PiBuildFixture : IDisposable
 {
     private readonly Lazy<Task<ProcessRunner.Result>> _run;
 
@@ -22,6 +22,14 @@ public sealed class PiBuildFixture
     public string ArtifactsPath { get; }
 
     public Task<ProcessRunner.Result> RunAsync() => _run.Value;
+
+    public void Dispose()
+    {
+        if (Directory.Exists(ArtifactsPath))
+        {
+            Directory.Delete(ArtifactsPath, recursive: true);
+        }
+    }
 }
 
 public sealed partial class BuildTests(PiBuildFixture build) : IClassFixture<PiBuildFixture>
