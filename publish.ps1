@@ -195,6 +195,8 @@ try {
     $exception = $_.Exception
     foreach ($line in @($exception.Data['PiDetail'])) { if ($line) { [Console]::Error.WriteLine("  $line") } }
     [Console]::Error.WriteLine("publish.ps1: $($exception.Message)")
+    # Not one of the failures publish.ps1 knows: say where, for a bug report.
+    if (-not $exception.Data['PiKind']) { [Console]::Error.WriteLine("  at $($_.InvocationInfo.ScriptName):$($_.InvocationInfo.ScriptLineNumber)") }
     exit (Get-PiErrorExitCode -Exception $exception)
 } finally {
     foreach ($target in $targets) { if (-not $WhatIfPreference) { Close-PiConnection -Target $target } }

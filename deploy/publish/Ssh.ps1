@@ -26,7 +26,8 @@ function ConvertTo-PiTarget {
     $scpHost = if ($Matches['v6']) { "[$hostName]" } else { $hostName }
     if ($user) { $scpHost = "$user@$scpHost" }
 
-    $options = @(
+    # ssh keeps the first value it is given for each option: the caller's -SshOption come first, so they win.
+    $options = $SshOption + @(
         'BatchMode=yes'                    # never prompt: a missing key is an error, not a hang
         'ConnectTimeout=10'
         'StrictHostKeyChecking=accept-new' # a freshly flashed Pi is trusted once, then pinned
@@ -35,7 +36,7 @@ function ConvertTo-PiTarget {
         'ControlMaster=auto'
         "ControlPath=$ControlDirectory/%C"
         'ControlPersist=60'                # a safety net: Close-PiConnection ends it explicitly
-    ) + $SshOption
+    )
     $common = @()
     if ($IdentityFile) { $common += @('-i', $IdentityFile) }
     foreach ($option in $options) { $common += @('-o', $option) }
