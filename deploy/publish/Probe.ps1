@@ -14,31 +14,33 @@ function Test-PiHost {
         # The newest glibc symbol version the binary for this Pi links against (none known: not checked).
         [version] $RequiredGlibc
     )
-    $script = 'uname -m; getconf LONG_BIT; getconf GNU_LIBC_VERSION 2>/dev/null || ldd --version 2>&1 | head -n 1; id -u; id -un; command -v sudo || echo no-sudo'
+    # One ssh session for all the checks (a slow Pi pays for one login): one answer per line.
+    $script = 'uname -m; getconf LONG_BIT; getconf GNU_LIBC_VERSION 2>/dev/null || ldd --version 2>&1 | head -n 1; id -u; id -un; ' +
+        'if command -v sudo >/dev/null 2>&1; then if out=$(sudo -n true 2>&1); then echo sudo:ok; ' +
+        'else echo "sudo:denied:$(echo "$out" | tail -n 1)"; fi; else echo sudo:absent; fi'
     $probe = Invoke-PiRemote -Target $Target -Script $script -TimeoutSeconds 60
     if ($null -eq $probe) { return }
     $lines = @(($probe.Output -split "`r?`n").Trim() | Where-Object { $_ })
-    if ($probe.ExitCode -ne 0 -or $lines.Count -lt 6) {
+    if ($probe.ExitCode -ne 0 -or $lines.Count -lt 6 -or $lines[5] -notmatch '^sudo:(?<state>ok|absent|denied)(:(?<why>.*))?$') {
         throw (New-PiError -Kind Remote -Message "$($Target.Display) did not answer the system checks: $(Get-PiLastLine $probe.Error $probe.Output)")
     }
+    $sudo, $sudoWhy = $Matches['state'], $Matches['why']
     $facts = [pscustomobject]@{
         Machine = $lines[0]
         Bits    = [int] $lines[1]
         Glibc   = if ($lines[2] -match '(\d+\.\d+)\S*\s*$') { [version] $Matches[1] } else { $null }
         Uid     = [int] $lines[3]
         User    = $lines[4]
-        HasSudo = $lines[5] -ne 'no-sudo'
+        HasSudo = $sudo -ne 'absent'
     }
     $Target.Facts = $facts
 
     # Root without sudo (a minimal image) runs the root steps directly; everyone else needs `sudo -n`.
-    $Target.Sudo = -not ($facts.Uid -eq 0 -and -not $facts.HasSudo)
-    if ($Target.Sudo) {
-        $sudo = Invoke-PiRemote -Target $Target -Command @('true') -AsRoot -TimeoutSeconds 60
-        if ($sudo.ExitCode -ne 0) {
-            throw (New-PiError -Kind Sudo -Message ("no passwordless sudo for $($facts.User) on $($Target.Display) ($(Get-PiLastLine $sudo.Error)); " +
-                    "Raspberry Pi OS's first user has it, or add '$($facts.User) ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/"))
-        }
+    $Target.Sudo = -not ($facts.Uid -eq 0 -and $sudo -eq 'absent')
+    if ($Target.Sudo -and $sudo -ne 'ok') {
+        $why = if ($sudo -eq 'absent') { 'sudo is not installed' } else { $sudoWhy }
+        throw (New-PiError -Kind Sudo -Message ("no passwordless sudo for $($facts.User) on $($Target.Display) ($why); " +
+                "Raspberry Pi OS's first user has it, or add '$($facts.User) ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/"))
     }
     Assert-PiPlatform -Target $Target -Runtime $Runtime -RequiredGlibc $RequiredGlibc
     $facts
