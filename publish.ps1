@@ -10,9 +10,10 @@ Builds PiSquareServer and PiSquareClient for the Raspberry Pi and deploys them t
    and the userland's bit width match the build, glibc (getconf GNU_LIBC_VERSION, else ldd --version) is
    new enough for the binaries.
 3. Deploy, server Pi first: create the gpio and i2c groups and the system user a unit runs as when
-   missing; copy the binary, the units from deploy/systemd/ and the configuration from deploy/config/
-   (to /etc/pisquare/), only the files whose SHA-256 differs; the client Pi's /etc/pisquare/client.env
-   gets PISQUARE_SERVER_HOST (the server's address); optionally turn I2C on with raspi-config;
+   missing; copy the binary (where the unit's ExecStart says), the units from deploy/systemd/ and the
+   configuration beside them (*.env, appsettings.json, to /etc/pisquare/), only the files whose SHA-256
+   differs; the client Pi's /etc/pisquare/client.env gets PISQUARE_SERVER (the server's address);
+   optionally turn I2C on with raspi-config;
    `systemctl daemon-reload` when a unit changed, `enable` and `restart` when anything changed
    (otherwise `enable --now`, which leaves a running service alone); wait until `active`.
 4. Print the last journal lines of each service.
@@ -78,7 +79,7 @@ Advanced, for tests: a folder on the Pi under which every file is installed (/et
 files) instead of /. systemctl and the other tools still run as they are.
 
 .PARAMETER DeployPath
-Advanced, for tests: the folder with systemd/ and config/ (default deploy/ beside this script).
+Advanced, for tests: the folder with systemd/ (default deploy/ beside this script).
 
 .EXAMPLE
 dotnet pwsh ./publish.ps1 -ServerHost pi@pisquare-server.local -ClientHost pi@pisquare-client.local -EnableI2c
@@ -175,7 +176,8 @@ try {
     $rebootNeeded = @()
     foreach ($target in $targets) {
         Write-Host "== Deploying to the $($target.Role) Pi $($target.Display)"
-        $plan = Get-PiDeployPlan -Role $target.Role -DeployPath $DeployPath -ArtifactsPath $ArtifactsPath -ServerAddress $ServerAddress -ScratchDirectory $scratch
+        $plan = Get-PiDeployPlan -Role $target.Role -DeployPath $DeployPath -ArtifactsPath $ArtifactsPath -DocsPath (Join-Path $PSScriptRoot 'docs') `
+            -ServerAddress $ServerAddress -ScratchDirectory $scratch
         Initialize-PiAccount -Target $target -Plan $plan -WhatIf:$WhatIfPreference
         $changed = @(Install-PiFile -Target $target -Plan $plan -WhatIf:$WhatIfPreference)
         if ($EnableI2c -and (Enable-PiI2c -Target $target -WhatIf:$WhatIfPreference)) { $rebootNeeded += $target }

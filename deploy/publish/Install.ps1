@@ -53,7 +53,7 @@ function Initialize-PiAccount {
     #>
     [CmdletBinding(SupportsShouldProcess)]
     param([Parameter(Mandatory)] $Target, [Parameter(Mandatory)] $Plan)
-    $groups = @(@('gpio', 'i2c') + @($Plan.Units.Groups) | Sort-Object -Unique)
+    $groups = @(@('gpio', 'i2c') + @($Plan.Units | ForEach-Object { $_.Groups }) | Sort-Object -Unique)
     $users = @($Plan.Units | Where-Object { $_.User -and $_.User -ne 'root' -and -not $_.DynamicUser } | Select-Object -ExpandProperty User -Unique)
     $prefix = if ($Target.RemoteRoot) { @('--prefix', $Target.RemoteRoot) } else { @() }
     $groupFile = Get-PiRemotePath $Target '/etc/group'
@@ -69,7 +69,7 @@ function Initialize-PiAccount {
         if (Invoke-PiRemote -Target $Target -AsRoot -Check -Command (@('groupadd') + $prefix + @('--system', $group))) { Write-Host "  created group $group" }
     }
     foreach ($user in $users | Where-Object { $absent -contains "user:$_" }) {
-        $unitGroups = @(@($Plan.Units | Where-Object User -eq $user).Groups | Sort-Object -Unique)
+        $unitGroups = @($Plan.Units | Where-Object User -eq $user | ForEach-Object { $_.Groups } | Sort-Object -Unique)
         $groupArgs = if ($unitGroups) { @('--groups', ($unitGroups -join ',')) } else { @() }
         $useradd = @('useradd') + $prefix + @('--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin') + $groupArgs + @($user)
         if (Invoke-PiRemote -Target $Target -AsRoot -Check -Command $useradd) { Write-Host "  created system user $user" }

@@ -89,7 +89,7 @@ public sealed class DeployFailureTests
         Assert.True(run.ExitCode == 7, run.ToString());
         Assert.Contains(cause, run.Error, StringComparison.Ordinal);
         Assert.Contains($"publish.ps1: {ServerUnit} on {pi.HostSpec} failed to start (state: failed): ", run.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(pi.PathOnPi("/opt/pisquare/PiSquareClient")));
+        Assert.False(File.Exists(pi.PathOnPi("/opt/pisquare/bin/PiSquareClient")));
         CallLog.AssertInOrder(pi.Calls(), "sudo -n systemctl restart " + ServerUnit, $"sudo -n journalctl -u {ServerUnit} -n 20 --no-pager -o short-iso");
     }
 

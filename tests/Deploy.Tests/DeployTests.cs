@@ -22,16 +22,16 @@ public sealed class DeployTests
         ProcessRunner.Result run = await Publish.RunAsync(["-Config", work.WriteConfig(pi), "-EnableI2c"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(File.ReadAllBytes(work.BinaryPath("PiSquareServer")), File.ReadAllBytes(pi.PathOnPi("/opt/pisquare/PiSquareServer")));
-        Assert.Equal(File.ReadAllBytes(work.BinaryPath("PiSquareClient")), File.ReadAllBytes(pi.PathOnPi("/opt/pisquare/PiSquareClient")));
+        Assert.Equal(File.ReadAllBytes(work.BinaryPath("PiSquareServer")), File.ReadAllBytes(pi.PathOnPi("/opt/pisquare/bin/PiSquareServer")));
+        Assert.Equal(File.ReadAllBytes(work.BinaryPath("PiSquareClient")), File.ReadAllBytes(pi.PathOnPi("/opt/pisquare/bin/PiSquareClient")));
         Assert.True(File.Exists(pi.PathOnPi("/etc/systemd/system/" + ServerUnit)));
         Assert.True(File.Exists(pi.PathOnPi("/etc/systemd/system/" + ClientUnit)));
-        Assert.Equal("PISQUARE_Server__Port=50007\n", File.ReadAllText(pi.PathOnPi("/etc/pisquare/server.env")));
-        // The client is pointed at the server: the template's value is replaced, not duplicated.
-        string clientEnv = File.ReadAllText(pi.PathOnPi("/etc/pisquare/client.env"));
-        Assert.Contains($"PISQUARE_SERVER_HOST={DeployWorkspace.ServerAddress}\n", clientEnv, StringComparison.Ordinal);
-        Assert.DoesNotContain("localhost", clientEnv, StringComparison.Ordinal);
-        Assert.Equal(Convert.ToString(0b111_101_101, 8), Convert.ToString((int)File.GetUnixFileMode(pi.PathOnPi("/opt/pisquare/PiSquareServer")), 8));
+        Assert.Equal(File.ReadAllText(Path.Combine(work.DeployPath, "systemd", "server.env")), File.ReadAllText(pi.PathOnPi("/etc/pisquare/server.env")));
+        Assert.Equal(File.ReadAllText(Path.Combine(work.DeployPath, "systemd", "appsettings.json")), File.ReadAllText(pi.PathOnPi("/etc/pisquare/appsettings.json")));
+        Assert.False(File.Exists(pi.PathOnPi("/etc/pisquare/pisquare-server.service")), "a unit was taken for configuration");
+        // The client is pointed at the server: the template's value is replaced, the rest kept.
+        Assert.Equal($"# The server Pi.\nPISQUARE_SERVER={DeployWorkspace.ServerAddress}\nPISQUARE_PORT=50007\n", File.ReadAllText(pi.PathOnPi("/etc/pisquare/client.env")));
+        Assert.Equal(Convert.ToString(0b111_101_101, 8), Convert.ToString((int)File.GetUnixFileMode(pi.PathOnPi("/opt/pisquare/bin/PiSquareServer")), 8));
 
         string[] groups = File.ReadAllLines(pi.PathOnPi("/etc/group"));
         Assert.Contains(groups, line => line.StartsWith("gpio:", StringComparison.Ordinal) && line.EndsWith(":pisquare", StringComparison.Ordinal));
@@ -84,7 +84,7 @@ public sealed class DeployTests
 
         Assert.True(third.ExitCode == 0, third.ToString());
         calls = pi.Calls();
-        Assert.Equal(File.ReadAllBytes(work.BinaryPath("PiSquareServer")), File.ReadAllBytes(pi.PathOnPi("/opt/pisquare/PiSquareServer")));
+        Assert.Equal(File.ReadAllBytes(work.BinaryPath("PiSquareServer")), File.ReadAllBytes(pi.PathOnPi("/opt/pisquare/bin/PiSquareServer")));
         CallLog.AssertInOrder(calls, "sudo -n systemctl restart " + ServerUnit, "sudo -n systemctl enable --now " + ClientUnit);
         CallLog.AssertNone(calls, call => call.Contains("restart " + ClientUnit, StringComparison.Ordinal), "client restart");
         // Only the binary changed, not a unit: no daemon-reload.

@@ -1,9 +1,10 @@
 namespace IotSquares.Deploy.Tests.Support;
 
 /// <summary>
-/// Stand-ins for deploy/systemd/ while the real units are not in the repository: what publish.ps1 reads from
-/// a unit (ExecStart's binary path, User=, DynamicUser=, SupplementaryGroups=, [Install]) in the two shapes
-/// it must handle, a dedicated system user and a dynamic one.
+/// A deploy/systemd/ folder of the repository's shape (units, server.env, client.env, appsettings.json, the
+/// binaries under /opt/pisquare/bin/) that stays the same whatever the real units become, so these tests
+/// check publish.ps1 and not the units. The server unit runs as a dedicated system user (User=) and the client
+/// with DynamicUser=yes: the two account shapes publish.ps1 must handle.
 /// </summary>
 public static class PlaceholderUnits
 {
@@ -17,7 +18,8 @@ public static class PlaceholderUnits
 
             [Service]
             Type=notify
-            ExecStart=/opt/pisquare/PiSquareServer
+            ExecStart=/opt/pisquare/bin/PiSquareServer
+            EnvironmentFile=-/etc/pisquare/server.env
             User=pisquare
             SupplementaryGroups=gpio i2c
 
@@ -29,17 +31,16 @@ public static class PlaceholderUnits
             Description=PiSquareClient (test placeholder)
 
             [Service]
-            EnvironmentFile=/etc/pisquare/client.env
-            ExecStart=/opt/pisquare/PiSquareClient --host ${PISQUARE_SERVER_HOST}
+            EnvironmentFile=-/etc/pisquare/client.env
+            ExecStart=/opt/pisquare/bin/PiSquareClient --host ${PISQUARE_SERVER}
             DynamicUser=yes
             SupplementaryGroups=gpio i2c
 
             [Install]
             WantedBy=multi-user.target
             """);
-        string config = Path.Combine(deployPath, "config");
-        Directory.CreateDirectory(config);
-        File.WriteAllText(Path.Combine(config, "server.env"), "PISQUARE_Server__Port=50007\n");
-        File.WriteAllText(Path.Combine(config, "client.env"), "# Written by publish.ps1\nPISQUARE_SERVER_HOST=localhost\n");
+        File.WriteAllText(Path.Combine(systemd, "server.env"), "PISQUARE_Server__Port=50007\n");
+        File.WriteAllText(Path.Combine(systemd, "appsettings.json"), "{ \"Server\": { \"Port\": 50007 } }\n");
+        File.WriteAllText(Path.Combine(systemd, "client.env"), "# The server Pi.\nPISQUARE_SERVER=localhost\nPISQUARE_PORT=50007\n");
     }
 }
