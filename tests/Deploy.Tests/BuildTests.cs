@@ -73,6 +73,27 @@ public sealed partial class BuildTests(PiBuildFixture build) : IClassFixture<PiB
         }
     }
 
+    [DeployFact]
+    public async Task The_built_binaries_deploy_over_ssh_byte_for_byte()
+    {
+        ProcessRunner.Result built = await build.RunAsync();
+        Assert.True(built.ExitCode == 0, built.ToString());
+        await using SshPi pi = await SshPi.StartAsync();
+        var work = new DeployWorkspace(Path.Combine(pi.Directory, "work"));
+        string config = work.WriteConfig(pi);
+
+        ProcessRunner.Result run = await Publish.RunAsync(["-Config", config, "-ArtifactsPath", build.ArtifactsPath]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string program in new[] { "PiSquareServer", "PiSquareClient" })
+        {
+            byte[] binary = File.ReadAllBytes(Path.Combine(build.ArtifactsPath, program));
+            Assert.Equal(binary, File.ReadAllBytes(pi.PathOnPi("/opt/pisquare/bin/" + program)));
+            string size = (binary.Length / 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " MB";
+            Assert.Contains($"installed  /opt/pisquare/bin/{program} ({size})", run.Output, StringComparison.Ordinal);
+        }
+    }
+
     [GeneratedRegex(@"GLIBC_(2\.\d+(?:\.\d+)?)\x00")]
     private static partial Regex GlibcVersion();
 }
