@@ -11,6 +11,9 @@ internal sealed class Measurements
     /// <summary>Squares per second (lockstep runs too).</summary>
     public Dictionary<string, double> Rates { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Each run's figure, in round order (squares/s, or µs for lockstep runs): runs of one round are taken at the same moments.</summary>
+    public Dictionary<string, double[]> RunRates { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The concurrent runs.</summary>
     public Dictionary<string, ConcurrentLoad.Result> Concurrent { get; } = new(StringComparer.Ordinal);
 

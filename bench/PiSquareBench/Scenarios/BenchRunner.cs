@@ -157,8 +157,13 @@ internal sealed class BenchRunner
     {
         string[] nativeIds = [.. _settings.Windows.Select(w => $"pipelined.native.w{w}")];
         string[] ourIds = [.. _settings.Windows.SelectMany(w => (string[])[$"pipelined.server.w{w}", $"pipelined.ours.w{w}"])];
+        string[] slowIds = [.. _settings.Windows.Select(w => $"pipelined.slowobserver.w{w}")];
         RunningServer? native = await StartAsync(nativeIds, () => _native.StartServer("native server (blocking)", "lines", "block"));
         RunningServer? ours = await StartAsync(ourIds, () => Servers.StartOurs(_serverDll));
+
+        // The same server with an observer that takes 20 ms per call (a full SSD1306 frame at 400 kHz) behind
+        // the queue adapter: what a display costs the connection loop.
+        RunningServer? slow = await StartAsync(slowIds, () => Servers.StartOurs(_serverDll, 0, "--diagnostics-slow-observer", "20"));
         try
         {
             var scenarios = new List<Scenario>();
@@ -173,6 +178,11 @@ internal sealed class BenchRunner
                 if (ours is not null)
                 {
                     scenarios.Add(NativePipeline($"pipelined.server.w{w}", ours, w, count, warmup));
+                    if (slow is not null)
+                    {
+                        scenarios.Add(NativePipeline($"pipelined.slowobserver.w{w}", slow, w, count, warmup));
+                    }
+
                     scenarios.Add(new Scenario($"pipelined.ours.w{w}", ours, async pool =>
                     {
                         OurClient.Result result = await OurClient.RunAsync(ours.Port, DialectChoice.Framed, w, _settings.Start, warmup, count, cancellationToken);
@@ -187,6 +197,7 @@ internal sealed class BenchRunner
         {
             await StopAsync(native, []);
             await StopAsync(ours, ourIds);
+            await StopAsync(slow, slowIds);
         }
 
         Scenario NativePipeline(string id, RunningServer server, int window, int count, int warmup) =>
@@ -235,6 +246,7 @@ internal sealed class BenchRunner
         {
             Pool pool = pools[scenario.Id];
             _m.Rates[scenario.Id] = pool.Rate;
+            _m.RunRates[scenario.Id] = [.. pool.RunFigures];
             string perRun = latency && pool.HasLatency
                 ? string.Create(CultureInfo.InvariantCulture, $"p50 of each run {string.Join(", ", pool.RunFigures.Select(f => f.ToString("0.0", CultureInfo.InvariantCulture)))} µs; wall time / count {1e6 / pool.Rate:0.0} µs")
                 : "each run " + string.Join(", ", pool.RunFigures.Select(f => f.ToString("N0", CultureInfo.InvariantCulture))) + " squares/s";

@@ -13,12 +13,12 @@ internal static class Servers
 
     /// <summary>
     /// Starts <c>dotnet PiSquareServer.dll --port &lt;port&gt; --bind 127.0.0.1 --max-connections 2000
-    /// --max-connections-per-address 0</c>, logging at its default level; a path that is not a .dll (a
+    /// --max-connections-per-address 0</c> and <paramref name="extra"/>, logging at its default level; a path that is not a .dll (a
     /// published single file or Native AOT build) is run directly with the same options.
     /// </summary>
-    public static ChildProcess StartOurs(string server, int port = 0)
+    public static ChildProcess StartOurs(string server, int port = 0, params string[] extra)
     {
-        string[] options = ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--max-connections", "2000", "--max-connections-per-address", "0"];
+        string[] options = ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--max-connections", "2000", "--max-connections-per-address", "0", .. extra];
         return IsAssembly(server)
             ? ChildProcess.Start("our server", DotnetHost(), [server, .. options], Path.GetDirectoryName(server))
             : ChildProcess.Start("our server", server, options, Path.GetDirectoryName(server));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IotSquares.CommandLine;
+using IotSquares.Server.Diagnostics;
 using IotSquares.Server.Hosting;
 using IotSquares.Server.Options;
 
@@ -56,6 +57,13 @@ public static class ServerCommand
             Number("--max-line-length", nameof(ServerOptions.MaxLineLength), "Most bytes in a request line (default 8192)"),
             Map(OptionValues.OneOf("--log-level", [], LogLevels, "Information", "Trace, Debug, Information (default), Warning, Error, Critical or None; Debug logs every square"), "Logging:LogLevel:Default"),
         };
+
+        // For the benchmark only: a deliberately slow observer behind the queue adapter (milliseconds per call).
+        Option<int> slowObserver = Map(
+            OptionValues.WholeNumber("--diagnostics-slow-observer", [], 0, 1000, 0, "Milliseconds per call of a deliberately slow observer (benchmark only)"),
+            DiagnosticsRegistration.SlowObserverKey);
+        slowObserver.Hidden = true;
+        root.Options.Add(slowObserver);
 
         root.SetAction((parse, _) => new ServerRun(ProgramName, error, Overrides(parse, mapped)).RunAsync());
         return root;

@@ -1,5 +1,6 @@
 using IotSquares.Protocol.Events;
 using IotSquares.Server.Connections;
+using IotSquares.Server.Diagnostics;
 using IotSquares.Server.Listening;
 using IotSquares.Server.Logging;
 using IotSquares.Server.Options;
@@ -71,6 +72,7 @@ public static class ServerHost
         builder.Services.AddSingleton<IExchangeObserver, LoggingExchangeObserver>();
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddHostedService<SquareServerService>();
+        builder.AddDiagnostics();
         return builder;
     }
 }

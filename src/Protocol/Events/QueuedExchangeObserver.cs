@@ -20,7 +20,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<long, ConnectionSlot> _slots = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _loopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _signalled;
     private long _dropped;
     private volatile bool _completing;
@@ -39,7 +39,11 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
         _inner = new ExchangeObservers([inner], onFault ?? (static (_, _, _) => { }));
         _time = timeProvider;
         _queue = new BoundedEventQueue(_options.Capacity);
-        _loop = Task.Run(RunAsync);
+
+        // A thread of its own, not the thread pool's: a slow observer blocks (I2C, SPI), and on a 2-core Pi a
+        // blocked pool worker would be taken from the connection loops until the pool noticed and grew.
+        var loop = new Thread(Run) { IsBackground = true, Name = "exchange observer queue" };
+        loop.Start();
     }
 
     /// <summary>Discrete events not delivered because the queue was full or the adapter was disposed.</summary>
@@ -134,7 +138,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
         _wake.Release();
         try
         {
-            await _loop.WaitAsync(_options.DrainTimeout, _time).ConfigureAwait(false);
+            await _loopDone.Task.WaitAsync(_options.DrainTimeout, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -176,25 +180,26 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         while (true)
         {
-            await _wake.WaitAsync().ConfigureAwait(false);
+            _wake.Wait();
             Volatile.Write(ref _signalled, 0);
             DeliverPending();
             if (_completing)
             {
                 DeliverPending();
+                _loopDone.TrySetResult();
                 return;
             }
 
             try
             {
                 // Squares arriving meanwhile coalesce; discrete events wait in the queue.
-                await Task.Delay(_options.MinimumInterval, _time, _stop.Token).ConfigureAwait(false);
+                Task.Delay(_options.MinimumInterval, _time, _stop.Token).Wait(_stop.Token);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or AggregateException)
             {
                 // Disposing: go round once more to deliver what is left.
             }

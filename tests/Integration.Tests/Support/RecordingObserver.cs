@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -6,14 +7,24 @@ using IotSquares.Protocol.Numbers;
 
 namespace IotSquares.Integration.Tests.Support;
 
-/// <summary>Keeps every exchange event a server or client raises, for assertions.</summary>
+/// <summary>
+/// Keeps every exchange event a server or client raises, for assertions. In <see cref="Events"/> a
+/// connection is named by the order this recorder saw it open (1, 2, …), so texts stay stable although
+/// ids are unique in the whole process; <see cref="Opened"/> and <see cref="Closed"/> keep the real ids.
+/// Every square is checked on arrival: its count must be one more than the last on its connection.
+/// </summary>
 public sealed class RecordingObserver : IExchangeObserver
 {
     private readonly ConcurrentQueue<string> _events = new();
     private readonly ConcurrentQueue<(long Connection, ProtocolError Error)> _rejections = new();
+    private readonly ConcurrentQueue<long> _opened = new();
     private readonly ConcurrentQueue<(long Connection, CloseReason Reason, long Count)> _closed = new();
     private readonly ConcurrentQueue<(string Value, string Square)> _squared = new();
+    private readonly ConcurrentDictionary<long, int> _ordinals = new();
+    private readonly ConcurrentDictionary<long, long> _lastCount = new();
+    private readonly ConcurrentQueue<string> _countErrors = new();
     private long _squares;
+    private int _lastOrdinal;
 
     public long SquaresServed => Interlocked.Read(ref _squares);
 
@@ -24,15 +35,51 @@ public sealed class RecordingObserver : IExchangeObserver
 
     public IReadOnlyCollection<(long Connection, ProtocolError Error)> Rejections => _rejections;
 
+    /// <summary>The real id of every connection opened, in order.</summary>
+    public IReadOnlyCollection<long> Opened => _opened;
+
     public IReadOnlyCollection<(long Connection, CloseReason Reason, long Count)> Closed => _closed;
 
-    public void ConnectionOpened(ConnectionInfo connection) => _events.Enqueue($"{connection.Id} opened");
+    /// <summary>Squares whose count was not the last one on their connection plus one, or that came outside an open connection.</summary>
+    public IReadOnlyCollection<string> CountErrors => _countErrors;
+
+    public void Listening(string localEndPoint) => _events.Enqueue($"listening {localEndPoint}");
+
+    public void Connecting(string remoteEndPoint, int attempt) => _events.Enqueue($"connecting {remoteEndPoint} {attempt}");
+
+    public void Reconnecting(string reason, TimeSpan delay, int attempt, int maxAttempts, long unanswered) =>
+        _events.Enqueue($"reconnecting {attempt} of {maxAttempts}");
+
+    public void Stopping() => _events.Enqueue("stopping");
+
+    public void Finished(bool succeeded, string summary) => _events.Enqueue($"finished {succeeded}");
+
+    public void ConnectionOpened(ConnectionInfo connection)
+    {
+        int ordinal = Interlocked.Increment(ref _lastOrdinal);
+        if (!_ordinals.TryAdd(connection.Id, ordinal))
+        {
+            _countErrors.Enqueue($"connection {connection.Id} opened twice");
+        }
+
+        _lastCount[connection.Id] = 0;
+        _opened.Enqueue(connection.Id);
+        _events.Enqueue($"{Name(connection)} opened");
+    }
+
+    public void ServerGreeted(ConnectionInfo connection, string greeting) => _events.Enqueue($"{Name(connection)} greeted {greeting}");
 
     public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) =>
-        _events.Enqueue($"{connection.Id} handshake {dialect} {version}");
+        _events.Enqueue($"{Name(connection)} handshake {dialect} {version}");
 
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
+        if (!_lastCount.TryGetValue(connection.Id, out long last) || count != last + 1)
+        {
+            _countErrors.Enqueue($"connection {connection.Id}: count {count} after {last}");
+        }
+
+        _lastCount[connection.Id] = count;
         _squared.Enqueue((value.ToString(), square.ToString()));
         Interlocked.Increment(ref _squares);
     }
@@ -40,17 +87,25 @@ public sealed class RecordingObserver : IExchangeObserver
     public void RequestRejected(ConnectionInfo connection, ProtocolError error)
     {
         _rejections.Enqueue((connection.Id, error));
-        _events.Enqueue($"{connection.Id} rejected {(int)error.Code}");
+        _events.Enqueue($"{Name(connection)} rejected {(int)error.Code}");
     }
 
     public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) =>
-        _events.Enqueue($"{connection.Id} goodbye {initiator} {count}");
+        _events.Enqueue($"{Name(connection)} goodbye {initiator} {count}");
 
     public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count)
     {
+        if (!_lastCount.TryRemove(connection.Id, out long last) || last != count)
+        {
+            _countErrors.Enqueue($"connection {connection.Id}: closed with count {count} after {last} squares (or never opened)");
+        }
+
         _closed.Enqueue((connection.Id, reason, count));
-        _events.Enqueue($"{connection.Id} closed {reason} {count}");
+        _events.Enqueue($"{Name(connection)} closed {reason} {count}");
     }
+
+    private string Name(ConnectionInfo connection) =>
+        _ordinals.TryGetValue(connection.Id, out int ordinal) ? ordinal.ToString(CultureInfo.InvariantCulture) : $"unopened {connection.Id}";
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds; false if it never did.</summary>
     public async Task<bool> WaitUntilAsync(Func<RecordingObserver, bool> condition, TimeSpan? timeout = null)

@@ -27,7 +27,10 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings) => StartAsync(static _ => { }, settings);
+
+    /// <summary>Starts the server after <paramref name="configure"/> has added services or logging of its own.</summary>
+    public static async Task<TestServer> StartAsync(Action<HostApplicationBuilder> configure, params (string Key, string Value)[] settings)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -43,6 +46,7 @@ public sealed class TestServer : IAsyncDisposable
         var events = new RecordingObserver();
         var builder = ServerHost.CreateBuilder(overrides);
         builder.Services.AddSingleton<IExchangeObserver>(events);
+        configure(builder);
         IHost host = builder.Build();
         await host.StartAsync();
         IReadOnlyList<IPEndPoint> bound = await host.Services.GetRequiredService<ServerEndpoints>().Bound;
