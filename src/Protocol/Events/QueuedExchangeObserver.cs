@@ -21,6 +21,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _loopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ConnectionSlot? _lastSlot; // The slot of the last square: a pipelined connection finds it without a lookup.
     private int _signalled;
     private long _dropped;
     private volatile bool _completing;
@@ -98,7 +99,8 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ConnectionSlot slot = SlotOf(connection);
+        ConnectionSlot? last = _lastSlot;
+        ConnectionSlot slot = last is not null && ReferenceEquals(last.Connection, connection) ? last : (_lastSlot = SlotOf(connection));
         if (slot.Admitted && !_completing)
         {
             slot.Set(value, square, count);
@@ -121,6 +123,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
 
         // The connection says nothing more: its slot leaves the map now and travels with the event.
         ConnectionSlot slot = _slots.TryRemove(connection.Id, out ConnectionSlot? known) ? known : new ConnectionSlot(connection, admitted: true);
+        Interlocked.CompareExchange(ref _lastSlot, null, slot);
         Settle(slot.Admitted && _queue.TryClose(new QueuedEvent(QueuedEventKind.Closed) { Slot = slot, Reason = reason, Number = count }));
     }
 
