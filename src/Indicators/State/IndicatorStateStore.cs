@@ -1,0 +1,170 @@
+using IotSquares.Protocol;
+using IotSquares.Protocol.Errors;
+using IotSquares.Protocol.Events;
+using IotSquares.Protocol.Numbers;
+
+namespace IotSquares.Indicators.State;
+
+/// <summary>
+/// Folds the exchange events into one <see cref="IndicatorState"/>. Every call only takes a short lock and
+/// swaps a snapshot; the hardware reads <see cref="Current"/> on its own loop, never here.
+/// </summary>
+public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly RateMeter _rate = new();
+    // Counts are per connection in the events; the display shows the total, so remember the last per connection.
+    private readonly Dictionary<long, long> _countByConnection = [];
+    private IndicatorState _state;
+
+    /// <summary>Starts in the waiting stage for <paramref name="role"/> at <paramref name="endpoint"/>.</summary>
+    public IndicatorStateStore(IndicatorRole role, string endpoint, TimeProvider timeProvider)
+    {
+        _time = timeProvider;
+        _state = new IndicatorState { Role = role, Endpoint = endpoint, StageSince = timeProvider.GetUtcNow() };
+    }
+
+    /// <summary>The latest snapshot.</summary>
+    public IndicatorState Current => Volatile.Read(ref _state);
+
+    /// <summary>Raised (coalesced) after every change.</summary>
+    public ChangeSignal Changed { get; } = new();
+
+    /// <inheritdoc />
+    public void Listening(string localEndPoint) =>
+        Update(s => s with { Endpoint = localEndPoint, Stage = HandshakeStage.Waiting, StageSince = Now });
+
+    /// <inheritdoc />
+    public void Connecting(string remoteEndPoint, int attempt) =>
+        Update(s => s with { Endpoint = remoteEndPoint, Stage = HandshakeStage.Waiting, StageSince = Now });
+
+    /// <inheritdoc />
+    public void Reconnecting(string reason, TimeSpan delay, int attempt, int maxAttempts, long unanswered) =>
+        Update(s => s with
+        {
+            Reconnecting = true,
+            ReconnectAttempt = attempt,
+            Stage = HandshakeStage.Waiting,
+            StageSince = Now,
+        });
+
+    /// <inheritdoc />
+    public void Stopping() => Update(s => s with { Stopping = true });
+
+    /// <inheritdoc />
+    public void Finished(bool succeeded, string summary) =>
+        Update(s => s with
+        {
+            Finished = true,
+            Succeeded = succeeded,
+            Reconnecting = false,
+            Stage = HandshakeStage.Goodbye,
+            StageSince = Now,
+            Errors = succeeded ? s.Errors : s.Errors + 1,
+            LastErrorAt = succeeded ? s.LastErrorAt : Now,
+        });
+
+    /// <inheritdoc />
+    public void ConnectionOpened(ConnectionInfo connection) =>
+        Update(s =>
+        {
+            _countByConnection[connection.Id] = 0;
+            bool anotherReady = s.Stage == HandshakeStage.Ready && s.Connections > 0;
+            return s with
+            {
+                Connections = s.Connections + 1,
+                Reconnecting = false,
+                ReconnectAttempt = 0,
+                Stage = anotherReady ? s.Stage : HandshakeStage.Greeting,
+                StageSince = anotherReady ? s.StageSince : Now,
+            };
+        });
+
+    /// <inheritdoc />
+    public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) =>
+        Update(s => s with
+        {
+            Stage = HandshakeStage.Ready,
+            StageSince = s.Stage == HandshakeStage.Ready ? s.StageSince : Now,
+            Dialect = dialect == Dialect.Framed ? $"framed/{version}" : dialect.ToString().ToLowerInvariant(),
+        });
+
+    /// <inheritdoc />
+    public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
+    {
+        // Formatting happens here, once per event, so that renderers only copy strings.
+        string valueText = value.ToString();
+        string squareText = square.ToString();
+        Update(s =>
+        {
+            _countByConnection.TryGetValue(connection.Id, out long before);
+            _countByConnection[connection.Id] = Math.Max(before, count);
+            long total = s.Count + Math.Max(0, count - before);
+            return s with
+            {
+                LatestValue = valueText,
+                LatestSquare = squareText,
+                Count = total,
+                Rate = _rate.Update(total, Now),
+            };
+        });
+    }
+
+    /// <inheritdoc />
+    public void RequestRejected(ConnectionInfo connection, ProtocolError error) =>
+        Update(s => s with { Errors = s.Errors + 1, LastErrorAt = Now });
+
+    /// <inheritdoc />
+    public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) =>
+        Update(s => s.Role == IndicatorRole.Client || s.Connections <= 1
+            ? s with { Stage = HandshakeStage.Goodbye, StageSince = Now }
+            : s);
+
+    /// <inheritdoc />
+    public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count) =>
+        Update(s =>
+        {
+            _countByConnection.Remove(connection.Id);
+            bool failed = IsFailure(reason);
+            int open = Math.Max(0, s.Connections - 1);
+            // The last client gone: the server shows goodbye, then (see the LED patterns) waits again.
+            bool lastGone = open == 0 && s.Stage != HandshakeStage.Goodbye;
+            return s with
+            {
+                Connections = open,
+                Errors = failed ? s.Errors + 1 : s.Errors,
+                LastErrorAt = failed ? Now : s.LastErrorAt,
+                Stage = lastGone ? StageAfterLastClose(s.Role, failed) : s.Stage,
+                StageSince = lastGone ? Now : s.StageSince,
+            };
+        });
+
+    /// <inheritdoc />
+    public void Dispose() => Changed.Dispose();
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    // A client whose connection failed waits to reconnect; any other end of the last connection is a goodbye.
+    private static HandshakeStage StageAfterLastClose(IndicatorRole role, bool failed) =>
+        role == IndicatorRole.Client && failed ? HandshakeStage.Waiting : HandshakeStage.Goodbye;
+
+    private static bool IsFailure(CloseReason reason) => reason is CloseReason.ConnectionLost
+        or CloseReason.ProtocolError or CloseReason.TimedOut or CloseReason.ServerBusy;
+
+    private void Update(Func<IndicatorState, IndicatorState> change)
+    {
+        lock (_gate)
+        {
+            IndicatorState next = change(_state);
+            if (ReferenceEquals(next, _state))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _state, next with { Version = _state.Version + 1 });
+        }
+
+        Changed.Raise();
+    }
+}
