@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IotSquares.CommandLine;
+using IotSquares.Indicators.Configuration;
 using IotSquares.Server.Hosting;
 using IotSquares.Server.Options;
 
@@ -57,7 +58,10 @@ public static class ServerCommand
             Map(OptionValues.OneOf("--log-level", [], LogLevels, "Information", "Trace, Debug, Information (default), Warning, Error, Critical or None; Debug logs every square"), "Logging:LogLevel:Default"),
         };
 
-        root.SetAction((parse, _) => new ServerRun(ProgramName, error, Overrides(parse, mapped)).RunAsync());
+        var hardware = new HardwareCommandLine();
+        hardware.AddTo(root);
+        root.SetAction((parse, _) => new ServerRun(ProgramName, error,
+            [.. Overrides(parse, mapped), .. hardware.Overrides(parse).Select(h => new Setting(h.Key, h.Option, h.Value))]).RunAsync());
         return root;
     }
 
