@@ -121,6 +121,34 @@ public sealed class StateAndLayoutTests
         IReadOnlyList<string> read = FrameTextReader.Lines(chip.VisibleFrame());
         Assert.Equal("1234…5678 (23d) ->", read[3]);
         Assert.Equal("1522…9684 (45 digits)", read[4]);
+        Assert.Equal("CLIENT pi1.local:50007"[7..], read[0]);
         Assert.Equal("= 152..684 (45d)", lcd.Line(1));
+    }
+
+    [Fact]
+    public void A_busy_refusal_is_one_error_and_leaves_no_client_counted()
+    {
+        using var store = new IndicatorStateStore(IndicatorRole.Server, "*:50007", _time);
+        var refused = new ConnectionInfo(9, "127.0.0.1:40001");
+
+        // The contract's busy refusal: opened, ERR 503, closed as busy.
+        store.ConnectionOpened(refused);
+        store.RequestRejected(refused, Protocol.Errors.ProtocolError.For(Protocol.Errors.ErrorCode.ServerBusy));
+        store.ConnectionClosed(refused, CloseReason.ServerBusy, 0);
+
+        Assert.Equal(1, store.Current.Errors);
+        Assert.Equal(0, store.Current.Connections);
+    }
+
+    [Fact]
+    public void A_lost_connection_is_an_error()
+    {
+        using var store = new IndicatorStateStore(IndicatorRole.Client, "", _time);
+        Conversation.Handshake(store, Conversation.First);
+
+        store.ConnectionClosed(Conversation.First, CloseReason.ConnectionLost, 3);
+
+        Assert.Equal(1, store.Current.Errors);
+        Assert.Equal(HandshakeStage.Waiting, store.Current.Stage);
     }
 }

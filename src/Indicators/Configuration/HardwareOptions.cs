@@ -39,6 +39,12 @@ public sealed record HardwareOptions
     /// <summary>Most display frames a second.</summary>
     public double RefreshRate { get; init; } = 10;
 
+    /// <summary>
+    /// Simulated backend: make each display write take as long as on a real bus of this clock (Hz; 0 = instant),
+    /// for the benchmark that shows the display never slows the exchange.
+    /// </summary>
+    public int SimulatedBusHz { get; init; }
+
     /// <summary>Simulated backend: a folder for <c>display.i2c</c> (captured bus messages) and <c>leds.log</c>; empty for none.</summary>
     public string RecordTo { get; init; } = "";
 

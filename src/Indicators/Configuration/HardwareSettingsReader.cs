@@ -36,6 +36,7 @@ public static class HardwareSettingsReader
             DisplaySize = Size(s, kind, failures),
             RefreshRate = Rate(s, failures),
             RecordTo = s["RecordTo"]?.Trim() ?? "",
+            SimulatedBusHz = Int(s, "Display:SimulatedBusHz", 0, 0, 3_400_000, failures),
         };
         var pins = new[] { options.Leds.Status, options.Leds.Activity, options.Leds.Error };
         if (pins.Distinct().Count() != pins.Length)

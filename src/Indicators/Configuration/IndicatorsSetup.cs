@@ -61,7 +61,10 @@ public static class IndicatorsSetup
 
     private static (IIndicatorDisplay, IIndicatorLeds) Simulated(IndicatorRole role, HardwareOptions options, TimeProvider time)
     {
-        TerminalPanel? panel = TerminalPanel.Available() ? new TerminalPanel(Console.Out, role == IndicatorRole.Server ? "server Pi" : "client Pi") : null;
+        // Server panel at the top, the client's below it: in the demo both share one terminal.
+        TerminalPanel? panel = TerminalPanel.Available()
+            ? new TerminalPanel(Console.Out, role == IndicatorRole.Server ? "server Pi" : "client Pi", role == IndicatorRole.Server ? 1 : 20)
+            : null;
         Stream? capture = null;
         TextWriter? timeline = null;
         if (options.RecordTo.Length > 0)
@@ -73,7 +76,7 @@ public static class IndicatorsSetup
 
         // The simulated display is always the OLED: the picture the terminal can show best.
         int height = options.Display == DisplayKind.Ssd1306 ? options.DisplaySize.Height : 64;
-        return (new SimulatedDisplay(128, height, capture, panel), new SimulatedLeds(panel, timeline, time));
+        return (new SimulatedDisplay(128, height, capture, panel, options.SimulatedBusHz), new SimulatedLeds(panel, timeline, time));
     }
 
     private static IIndicatorLeds RealLeds(HardwareOptions options, BoardProbe probe, ILogger logger)

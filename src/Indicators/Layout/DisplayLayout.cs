@@ -39,7 +39,7 @@ public static class DisplayLayout
         string[] pair = PairTwoLines(s, columns, ellipsis);
         return
         [
-            RoleLine(s),
+            RoleLine(s, columns, ellipsis),
             StageLine(s),
             s.Role == IndicatorRole.Server ? $"clients {s.Connections}" : (s.Connections > 0 ? "connected" : "not connected"),
             pair[0],
@@ -52,7 +52,7 @@ public static class DisplayLayout
 
     private static string[] Medium(IndicatorState s, int columns, string ellipsis) =>
     [
-        RoleLine(s),
+        RoleLine(s, columns, ellipsis),
         StageLine(s),
         PairOneLine(s, columns, ellipsis),
         $"#{s.Count} {RateText(s.Rate)} err {s.Errors}",
@@ -64,8 +64,17 @@ public static class DisplayLayout
         PairOneLine(s, columns, ellipsis),
     ];
 
-    private static string RoleLine(IndicatorState s) =>
-        (s.Role == IndicatorRole.Server ? "SERVER " : "CLIENT ") + s.Endpoint;
+    // The role word gives way to the address when both do not fit: the address is what a person checks.
+    private static string RoleLine(IndicatorState s, int columns, string ellipsis)
+    {
+        string full = (s.Role == IndicatorRole.Server ? "SERVER " : "CLIENT ") + s.Endpoint;
+        if (full.Length <= columns)
+        {
+            return full;
+        }
+
+        return s.Endpoint.Length <= columns ? s.Endpoint : ellipsis + s.Endpoint[^(columns - ellipsis.Length)..];
+    }
 
     private static string StageLine(IndicatorState s)
     {

@@ -11,13 +11,19 @@ namespace IotSquares.Indicators.Simulation;
 public sealed class CapturingI2cDevice : I2cDevice
 {
     private readonly Stream? _capture;
+    private readonly int _busHz;
     private readonly Lock _gate = new();
 
     /// <summary>A device at <paramref name="address"/> on <paramref name="bus"/>, capturing into <paramref name="capture"/> if not null (owned).</summary>
-    public CapturingI2cDevice(int bus, int address, Stream? capture)
+    /// <param name="bus">Bus number.</param>
+    /// <param name="address">7-bit address.</param>
+    /// <param name="capture">Where to append the messages, or null.</param>
+    /// <param name="busHz">When not 0, each write sleeps as long as it would take on a bus of this clock.</param>
+    public CapturingI2cDevice(int bus, int address, Stream? capture, int busHz = 0)
     {
         ConnectionSettings = new I2cConnectionSettings(bus, address);
         _capture = capture;
+        _busHz = busHz;
     }
 
     /// <inheritdoc />
@@ -48,6 +54,13 @@ public sealed class CapturingI2cDevice : I2cDevice
     /// <inheritdoc />
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (_busHz > 0)
+        {
+            // 9 clocks a byte (8 bits and the acknowledge), the address byte, start and stop. Sleeping, not
+            // spinning: on a Pi the kernel's I2C driver waits for the bus without using the CPU either.
+            Thread.Sleep(TimeSpan.FromSeconds((((buffer.Length + 1) * 9) + 2) / (double)_busHz));
+        }
+
         if (_capture is null)
         {
             return;

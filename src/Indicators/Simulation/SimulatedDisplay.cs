@@ -12,10 +12,10 @@ public sealed class SimulatedDisplay : IIndicatorDisplay
     private readonly Ssd1306Display _oled;
     private readonly TerminalPanel? _panel;
 
-    /// <summary>A <paramref name="width"/>x<paramref name="height"/> OLED; <paramref name="capture"/> receives its I2C messages.</summary>
-    public SimulatedDisplay(int width, int height, Stream? capture, TerminalPanel? panel)
+    /// <summary>A <paramref name="width"/>x<paramref name="height"/> OLED; <paramref name="capture"/> receives its I2C messages; <paramref name="busHz"/> as on <see cref="CapturingI2cDevice"/>.</summary>
+    public SimulatedDisplay(int width, int height, Stream? capture, TerminalPanel? panel, int busHz = 0)
     {
-        _oled = new Ssd1306Display(new CapturingI2cDevice(1, 0x3C, capture), width, height, shouldDispose: true);
+        _oled = new Ssd1306Display(new CapturingI2cDevice(1, 0x3C, capture, busHz), width, height, shouldDispose: true);
         _panel = panel;
     }
 

@@ -14,15 +14,18 @@ public sealed class TerminalPanel
 {
     private readonly TextWriter _out;
     private readonly string _title;
+    private readonly int _firstRow;
     private readonly Lock _gate = new();
     private readonly bool[] _leds = new bool[3];
     private MonoFrameBuffer? _frame;
 
-    /// <summary>Paints on <paramref name="output"/> under <paramref name="title"/> (the role).</summary>
-    public TerminalPanel(TextWriter output, string title)
+    /// <summary>Paints on <paramref name="output"/> under <paramref name="title"/> (the role), from terminal row <paramref name="firstRow"/>.</summary>
+    /// <remarks>Server and client in one terminal (the demo) use different rows so their panels do not overlap.</remarks>
+    public TerminalPanel(TextWriter output, string title, int firstRow = 1)
     {
         _out = output;
         _title = title;
+        _firstRow = firstRow;
     }
 
     /// <summary>Whether painting makes sense: a real terminal, not under systemd (INVOCATION_ID, JOURNAL_STREAM).</summary>
@@ -87,7 +90,7 @@ public sealed class TerminalPanel
         int width = (_frame?.Width ?? 128) / 2;
         int column = Math.Max(1, SafeWindowWidth() - width - 3);
         var text = new StringBuilder("\u001b7");
-        int row = 1;
+        int row = _firstRow;
         void Line(string content) => text.Append($"\u001b[{row++};{column}H").Append(content);
         Line($"┌{Pad($" {_title} ", width, '─')}┐");
         foreach (string r in rows)

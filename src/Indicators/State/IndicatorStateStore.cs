@@ -16,6 +16,8 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
     private readonly RateMeter _rate = new();
     // Counts are per connection in the events; the display shows the total, so remember the last per connection.
     private readonly Dictionary<long, long> _countByConnection = [];
+    // Connections whose refusal was already counted: their close (busy, fatal protocol error) is the same error.
+    private readonly HashSet<long> _rejected = [];
     private IndicatorState _state;
 
     /// <summary>Starts in the waiting stage for <paramref name="role"/> at <paramref name="endpoint"/>.</summary>
@@ -113,7 +115,11 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
 
     /// <inheritdoc />
     public void RequestRejected(ConnectionInfo connection, ProtocolError error) =>
-        Update(s => s with { Errors = s.Errors + 1, LastErrorAt = Now });
+        Update(s =>
+        {
+            _rejected.Add(connection.Id);
+            return s with { Errors = s.Errors + 1, LastErrorAt = Now };
+        });
 
     /// <inheritdoc />
     public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) =>
@@ -126,7 +132,8 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
         Update(s =>
         {
             _countByConnection.Remove(connection.Id);
-            bool failed = IsFailure(reason);
+            bool alreadyCounted = _rejected.Remove(connection.Id);
+            bool failed = IsFailure(reason) && !alreadyCounted;
             int open = Math.Max(0, s.Connections - 1);
             // The last client gone: the server shows goodbye, then (see the LED patterns) waits again.
             bool lastGone = open == 0 && s.Stage != HandshakeStage.Goodbye;
