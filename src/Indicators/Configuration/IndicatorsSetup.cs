@@ -26,6 +26,12 @@ public static class IndicatorsSetup
         probe ??= new BoardProbe("/", ChipInfoReader.Label);
         HardwareBackend backend = Resolve(options, probe);
         var store = new IndicatorStateStore(role, endpoint, time);
+        if (backend == HardwareBackend.None)
+        {
+            logger.LogInformation("Indicators: none.");
+            return new RunningIndicators(store, null, backend);
+        }
+
         (IIndicatorDisplay display, IIndicatorLeds leds) = backend switch
         {
             HardwareBackend.Real => (RealDisplay(options, probe, logger), RealLeds(options, probe, logger)),

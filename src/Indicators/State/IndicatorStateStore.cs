@@ -6,8 +6,9 @@ using IotSquares.Protocol.Numbers;
 namespace IotSquares.Indicators.State;
 
 /// <summary>
-/// Folds the exchange events into one <see cref="IndicatorState"/>. Every call only takes a short lock and
-/// swaps a snapshot; the hardware reads <see cref="Current"/> on its own loop, never here.
+/// Folds the exchange events into one <see cref="IndicatorState"/>. Every call only takes a short lock; a
+/// square (the hot path, once per square on the connection loop) only stores the numbers, without
+/// allocating: the snapshot and the decimal text are made when the render loop reads <see cref="Current"/>.
 /// </summary>
 public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
 {
@@ -19,6 +20,14 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
     // Connections whose refusal was already counted: their close (busy, fatal protocol error) is the same error.
     private readonly HashSet<long> _rejected = [];
     private IndicatorState _state;
+    private ProtocolInteger _latestValue;
+    private ProtocolInteger _latestSquare;
+    private bool _hasSquare;
+    private long _total;
+    private double _rateValue;
+    private long _version;
+    private IndicatorState? _snapshot;
+    private long _snapshotVersion = -1;
 
     /// <summary>Starts in the waiting stage for <paramref name="role"/> at <paramref name="endpoint"/>.</summary>
     public IndicatorStateStore(IndicatorRole role, string endpoint, TimeProvider timeProvider)
@@ -27,8 +36,30 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
         _state = new IndicatorState { Role = role, Endpoint = endpoint, StageSince = timeProvider.GetUtcNow() };
     }
 
-    /// <summary>The latest snapshot.</summary>
-    public IndicatorState Current => Volatile.Read(ref _state);
+    /// <summary>The latest snapshot (made at most once per change).</summary>
+    public IndicatorState Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_snapshot is null || _snapshotVersion != _version)
+                {
+                    _snapshot = _state with
+                    {
+                        LatestValue = _hasSquare ? _latestValue.ToString() : "",
+                        LatestSquare = _hasSquare ? _latestSquare.ToString() : "",
+                        Count = _total,
+                        Rate = _rateValue,
+                        Version = _version,
+                    };
+                    _snapshotVersion = _version;
+                }
+
+                return _snapshot;
+            }
+        }
+    }
 
     /// <summary>Raised (coalesced) after every change.</summary>
     public ChangeSignal Changed { get; } = new();
@@ -95,22 +126,20 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
     /// <inheritdoc />
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
-        // Formatting happens here, once per event, so that renderers only copy strings.
-        string valueText = value.ToString();
-        string squareText = square.ToString();
-        Update(s =>
+        lock (_gate)
         {
             _countByConnection.TryGetValue(connection.Id, out long before);
             _countByConnection[connection.Id] = Math.Max(before, count);
-            long total = s.Count + Math.Max(0, count - before);
-            return s with
-            {
-                LatestValue = valueText,
-                LatestSquare = squareText,
-                Count = total,
-                Rate = _rate.Update(total, Now),
-            };
-        });
+            // Counts are per connection; a coalesced event stands for every square since the last one.
+            _total += Math.Max(0, count - before);
+            _latestValue = value;
+            _latestSquare = square;
+            _hasSquare = true;
+            _rateValue = _rate.Update(_total, Now);
+            _version++;
+        }
+
+        Changed.Raise();
     }
 
     /// <inheritdoc />
@@ -169,7 +198,8 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
                 return;
             }
 
-            Volatile.Write(ref _state, next with { Version = _state.Version + 1 });
+            _state = next;
+            _version++;
         }
 
         Changed.Raise();
