@@ -5,6 +5,7 @@ using System.Numerics;
 using IotSquares.Client.Exchange;
 using IotSquares.Client.Output;
 using IotSquares.CommandLine;
+using IotSquares.Indicators.Configuration;
 using IotSquares.Protocol;
 
 namespace IotSquares.Client.CommandLine;
@@ -66,6 +67,7 @@ public static class ClientCommand
             }
         });
 
+        HardwareCommandLine hardware = ClientIndicators.AddOptions(root);
         root.SetAction(async (parse, cancellationToken) =>
         {
             var sequence = new RequestSequence(parse.GetValue(start), parse.GetValue(count));
@@ -87,7 +89,13 @@ public static class ClientCommand
             ProgressStyle style = parse.GetValue(verbose) ? ProgressStyle.Each : parse.GetValue(quiet) ? ProgressStyle.Quiet : ProgressStyle.Auto;
             bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             using var reporter = new ConsoleReporter(output, error, style, options.Count, live: terminal);
-            var client = new SquaresClient(options, [reporter], (observer, ex, times) =>
+            await using RunningIndicators? indicators = ClientIndicators.Start(parse, hardware, $"{options.Host}:{options.Port}", error);
+            if (indicators is null)
+            {
+                return ClientIndicators.ConfigurationExitCode;
+            }
+
+            var client = new SquaresClient(options, [reporter, indicators.Observer], (observer, ex, times) =>
                 error.WriteLine(times == 1 ? $"PiSquareClient: warning: {observer.GetType().Name} failed: {ex.Message}" : $"PiSquareClient: warning: {observer.GetType().Name} failed {times} times in all"));
             ExchangeResult result = await client.RunAsync(cancellationToken);
             reporter.Summary(result);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IotSquares.CommandLine;
+using IotSquares.Indicators.Configuration;
 using IotSquares.Server.Diagnostics;
 using IotSquares.Server.Hosting;
 using IotSquares.Server.Options;
@@ -65,7 +66,10 @@ public static class ServerCommand
         slowObserver.Hidden = true;
         root.Options.Add(slowObserver);
 
-        root.SetAction((parse, _) => new ServerRun(ProgramName, error, Overrides(parse, mapped)).RunAsync());
+        var hardware = new HardwareCommandLine();
+        hardware.AddTo(root);
+        root.SetAction((parse, _) => new ServerRun(ProgramName, error,
+            [.. Overrides(parse, mapped), .. hardware.Overrides(parse).Select(h => new Setting(h.Key, h.Option, h.Value))]).RunAsync());
         return root;
     }
 

@@ -71,6 +71,7 @@ public static class ServerHost
         builder.Services.AddSingleton<ServerListeners>();
         builder.Services.AddSingleton<IExchangeObserver, LoggingExchangeObserver>();
         builder.Services.AddSingleton<ConnectionTracker>();
+        builder.AddIndicators();
         builder.Services.AddHostedService<SquareServerService>();
         builder.AddDiagnostics();
         return builder;

@@ -1,0 +1,46 @@
+using IotSquares.Indicators.Rendering;
+using IotSquares.Indicators.State;
+using IotSquares.Protocol.Events;
+
+namespace IotSquares.Indicators.Configuration;
+
+/// <summary>The running indicators of one program: register <see cref="Observer"/>, dispose at the end.</summary>
+public sealed class RunningIndicators : IAsyncDisposable
+{
+    private readonly IndicatorRenderer? _renderer;
+
+    internal RunningIndicators(IndicatorStateStore store, IndicatorRenderer? renderer, HardwareBackend backend)
+    {
+        Store = store;
+        _renderer = renderer;
+        Backend = backend;
+    }
+
+    /// <summary>
+    /// The observer that feeds the indicators (a short lock per event, no allocation per square); with no
+    /// indicators at all, an observer that does nothing, so the exchange pays nothing for them.
+    /// </summary>
+    public IExchangeObserver Observer => _renderer is null ? Nothing.Instance : Store;
+
+    /// <summary>The state shown.</summary>
+    public IndicatorStateStore Store { get; }
+
+    /// <summary>The backend in use.</summary>
+    public HardwareBackend Backend { get; }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_renderer is not null)
+        {
+            await _renderer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Store.Dispose();
+    }
+
+    private sealed class Nothing : IExchangeObserver
+    {
+        public static readonly Nothing Instance = new();
+    }
+}

@@ -1,0 +1,43 @@
+using IotSquares.Indicators.Display;
+using IotSquares.Indicators.Ssd1306;
+
+namespace IotSquares.Indicators.Simulation;
+
+/// <summary>
+/// The OLED on a PC: our real SSD1306 driver writing to a simulated bus (captured to a file when asked),
+/// and its frame buffer, the one that would go over I2C, painted in the terminal.
+/// </summary>
+public sealed class SimulatedDisplay : IIndicatorDisplay
+{
+    private readonly Ssd1306Display _oled;
+    private readonly TerminalPanel? _panel;
+
+    /// <summary>A <paramref name="width"/>x<paramref name="height"/> OLED; <paramref name="capture"/> receives its I2C messages; <paramref name="busHz"/> as on <see cref="CapturingI2cDevice"/>.</summary>
+    public SimulatedDisplay(int width, int height, Stream? capture, TerminalPanel? panel, int busHz = 0)
+    {
+        _oled = new Ssd1306Display(new CapturingI2cDevice(1, 0x3C, capture, busHz), width, height, shouldDispose: true);
+        _panel = panel;
+    }
+
+    /// <inheritdoc />
+    public int Columns => _oled.Columns;
+
+    /// <inheritdoc />
+    public int Rows => _oled.Rows;
+
+    /// <inheritdoc />
+    public string Ellipsis => _oled.Ellipsis;
+
+    /// <inheritdoc />
+    public void Initialize() => _oled.Initialize();
+
+    /// <inheritdoc />
+    public void Show(IReadOnlyList<string> lines)
+    {
+        _oled.Show(lines);
+        _panel?.Frame(_oled.Frame);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _oled.Dispose();
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using IotSquares.Indicators.Configuration;
+using IotSquares.Indicators.Rendering;
+using IotSquares.Indicators.State;
+
+namespace IotSquares.Client.CommandLine;
+
+/// <summary>
+/// The client's LEDs and display (src/Indicators): the hardware options, the <c>Hardware</c> section
+/// (appsettings.json beside the binary if any, <c>PISQUARE_Hardware__*</c>, the command line), and
+/// the running indicators whose observer joins the console reporter.
+/// </summary>
+internal static class ClientIndicators
+{
+    /// <summary>Exit code for an invalid Hardware setting, as the server's (EX_CONFIG).</summary>
+    public const int ConfigurationExitCode = 78;
+
+    /// <summary>Adds the hardware options to <paramref name="root"/>.</summary>
+    public static HardwareCommandLine AddOptions(RootCommand root)
+    {
+        var hardware = new HardwareCommandLine();
+        hardware.AddTo(root);
+        return hardware;
+    }
+
+    /// <summary>Starts the indicators, or prints every invalid setting and returns null.</summary>
+    public static RunningIndicators? Start(ParseResult parse, HardwareCommandLine hardware, string server, TextWriter error)
+    {
+        (HardwareOptions options, IReadOnlyList<string> failures) = HardwareSettingsReader.Read(HardwareConfiguration.Load(hardware.Overrides(parse).Select(h => KeyValuePair.Create(h.Key, (string?)h.Value))));
+        if (failures.Count > 0)
+        {
+            error.WriteLine("PiSquareClient: invalid configuration:");
+            foreach (string failure in failures)
+            {
+                error.WriteLine("  " + failure);
+            }
+
+            return null;
+        }
+
+        return IndicatorsSetup.Start(IndicatorRole.Client, server, options, TimeProvider.System, new TextWriterLogger(error, "PiSquareClient"));
+    }
+}

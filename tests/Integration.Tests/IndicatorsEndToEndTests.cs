@@ -1,0 +1,85 @@
+using System.Net;
+using IotSquares.Indicators.Testing;
+using IotSquares.Integration.Tests.Support;
+using IotSquares.Server.Hosting;
+using IotSquares.Server.Listening;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace IotSquares.Integration.Tests;
+
+/// <summary>
+/// Both programs with simulated hardware recording what the chips would receive: the server in this
+/// process, the client as the real program; the recordings are decoded as a real SSD1306 would.
+/// </summary>
+public sealed class IndicatorsEndToEndTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("indicators-e2e-").FullName;
+
+    [Fact]
+    public async Task The_seeds_hundred_squares_end_on_99_to_9801_on_both_displays_and_the_leds_follow_the_patterns()
+    {
+        string serverRecord = Path.Combine(_folder, "server");
+        string clientRecord = Path.Combine(_folder, "client");
+        IHost host = ServerHost.CreateBuilder(new Dictionary<string, string?>
+        {
+            ["Server:Port"] = "0",
+            ["Server:Bind"] = "127.0.0.1",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Hardware:Backend"] = "simulated",
+            ["Hardware:RecordTo"] = serverRecord,
+        }).Build();
+        await host.StartAsync();
+        IReadOnlyList<IPEndPoint> bound = await host.Services.GetRequiredService<ServerEndpoints>().Bound;
+
+        var client = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient",
+            ["--host", "127.0.0.1", "--port", bound[0].Port.ToString(), "-q", "--hardware", "simulated", "--hardware-record", clientRecord],
+            TimeSpan.FromMinutes(2));
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await host.StopAsync(timeout.Token);
+        }
+
+        host.Dispose();
+
+        Assert.True(client.ExitCode == 0, client.Output + client.Error);
+        foreach (string record in new[] { serverRecord, clientRecord })
+        {
+            Ssd1306Decoder oled = Recordings.DecodeDisplay(record);
+            IReadOnlyList<string> lines = FrameTextReader.Lines(oled.VisibleFrame());
+            Assert.True(oled.ChargePumpOn && oled.DisplayOn, record);
+            Assert.Equal(64, oled.VisibleRows);
+            Assert.Equal("99 -> 9801", lines[3]);
+            Assert.Equal("count 100", lines[5]);
+            Assert.Equal("errors 0", lines[7]);
+            Assert.StartsWith(record == serverRecord ? "SERVER" : "CLIENT", lines[0]);
+            CheckLeds(Recordings.ReadLeds(record));
+        }
+    }
+
+    [Theory]
+    [InlineData("PiSquareServer", 78)]
+    [InlineData("PiSquareClient", 78)]
+    public async Task Invalid_hardware_settings_exit_78_with_every_reason(string program, int exitCode)
+    {
+        var run = await ProcessRunner.RunDotnetProgramAsync(program, ["--hardware", "lasers", "--display-size", "9x9", "--led-pins", "5,5,6"]);
+
+        Assert.Equal(exitCode, run.ExitCode);
+        Assert.Contains("Hardware:Backend must be one of auto, real, simulated, none, not 'lasers'.", run.Error);
+        Assert.Contains("Hardware:Display:Size for ssd1306 must be 128x64 or 128x32, not '9x9'.", run.Error);
+        Assert.Contains("three different lines", run.Error);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    // The documented patterns: green lit from the start (listening / connecting), the yellow LED flashes
+    // for the squares, never more often than every 80 ms, and nothing lights the red LED in a clean run.
+    private static void CheckLeds(IReadOnlyList<LedChange> changes)
+    {
+        Assert.Equal(new LedChange(changes[0].At, "status", true), changes[0]);
+        Assert.DoesNotContain(changes, c => c.Led == "error" && c.On);
+        long[] flashes = changes.Where(c => c.Led == "activity" && c.On).Select(c => c.At).ToArray();
+        Assert.NotEmpty(flashes);
+        Assert.All(flashes.Zip(flashes.Skip(1)), pair => Assert.True(pair.Second - pair.First >= 60, $"flashes {pair.First} and {pair.Second} too close"));
+    }
+}
