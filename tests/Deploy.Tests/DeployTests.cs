@@ -58,6 +58,39 @@ public sealed class DeployTests
     }
 
     [DeployFact]
+    public async Task The_repository_units_decide_where_the_binaries_and_configuration_go()
+    {
+        await using SshPi pi = await SshPi.StartAsync();
+        string deploy = Path.Combine(Repository.Root, "deploy");
+        var work = new DeployWorkspace(Path.Combine(pi.Directory, "work"), deploy);
+        work.WriteBinaries("v1");
+
+        ProcessRunner.Result run = await Publish.RunAsync(["-Config", work.WriteConfig(pi)]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string unit in new[] { ServerUnit, ClientUnit })
+        {
+            string installed = File.ReadAllText(pi.PathOnPi("/etc/systemd/system/" + unit));
+            Assert.Equal(File.ReadAllText(Path.Combine(deploy, "systemd", unit)), installed);
+            // The binary goes where the unit's ExecStart runs it.
+            string binary = installed.Split('\n').Single(line => line.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..].Split(' ')[0];
+            Assert.Equal(File.ReadAllBytes(work.BinaryPath(Path.GetFileName(binary))), File.ReadAllBytes(pi.PathOnPi(binary)));
+        }
+
+        foreach (string config in new[] { "appsettings.json", "server.env" })
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(deploy, "systemd", config)), File.ReadAllText(pi.PathOnPi("/etc/pisquare/" + config)));
+        }
+
+        string clientEnv = File.ReadAllText(pi.PathOnPi("/etc/pisquare/client.env"));
+        Assert.StartsWith(File.ReadAllText(Path.Combine(deploy, "systemd", "client.env")), clientEnv, StringComparison.Ordinal);
+        Assert.EndsWith($"\nPISQUARE_SERVER={DeployWorkspace.ServerAddress}\n", clientEnv, StringComparison.Ordinal);
+        CallLog.AssertInOrder(pi.Calls(),
+            "sudo -n systemctl daemon-reload", "sudo -n systemctl enable " + ServerUnit, "sudo -n systemctl restart " + ServerUnit, "systemctl is-active " + ServerUnit,
+            "sudo -n systemctl daemon-reload", "sudo -n systemctl enable " + ClientUnit, "sudo -n systemctl restart " + ClientUnit, "systemctl is-active " + ClientUnit);
+    }
+
+    [DeployFact]
     public async Task Second_run_restarts_nothing_and_a_new_server_binary_restarts_only_the_server()
     {
         await using SshPi pi = await SshPi.StartAsync();

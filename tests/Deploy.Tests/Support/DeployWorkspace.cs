@@ -10,18 +10,24 @@ public sealed class DeployWorkspace
 {
     public const string ServerAddress = "pisquare-server.test";
 
-    public DeployWorkspace(string directory)
+    /// <param name="directory">The workspace's folder.</param>
+    /// <param name="deployPath">The repository's deploy/ folder; null for the placeholder units.</param>
+    public DeployWorkspace(string directory, string? deployPath = null)
     {
         Directory = directory;
         System.IO.Directory.CreateDirectory(ArtifactsPath);
-        PlaceholderUnits.Write(DeployPath);
+        DeployPath = deployPath ?? Path.Combine(Directory, "deploy");
+        if (deployPath is null)
+        {
+            PlaceholderUnits.Write(DeployPath);
+        }
     }
 
     public string Directory { get; }
 
     public string ArtifactsPath => Path.Combine(Directory, "artifacts");
 
-    public string DeployPath => Path.Combine(Directory, "deploy");
+    public string DeployPath { get; }
 
     public string BinaryPath(string program) => Path.Combine(ArtifactsPath, program);
 
