@@ -37,5 +37,6 @@ cp "$here/module/pisquare_lab.c" "$here/module/Kbuild" "$toolchain/build/"
 chroot "$toolchain" make -s -C "/usr/src/linux-headers-$kernel" M=/build \
     ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules
 mkdir -p "$out"
+chroot "$toolchain" aarch64-linux-gnu-strip --strip-debug /build/pisquare_lab.ko
 cp "$toolchain/build/pisquare_lab.ko" "$out/"
 echo "$kernel" > "$out/kernel-release"

@@ -51,17 +51,27 @@ checks_first_boot() {
 
 deploy_with_publish() {
     if [ ! -f "$REPO/publish.ps1" ]; then
-        log "publish.ps1 is not in the repo yet (issue 10): the guests keep the image's binaries"
+        log "publish.ps1 is not in the repo yet: the Pis keep what the image installed"
         LAB_CHECKS+=("FAIL publish.ps1 deploy: publish.ps1 not in the repo")
         LAB_FAILED=1
         return 1
     fi
-    (cd "$REPO" && dotnet tool restore >/dev/null &&
-        dotnet pwsh ./publish.ps1 -ServerHost "$LAB_USER@127.0.0.1" -ServerPort "$SSH_PORT_SERVER" \
-            -ClientHost "$LAB_USER@127.0.0.1" -ClientPort "$SSH_PORT_CLIENT" -IdentityFile "$LAB_KEY" \
-            -ServerAddress pisquare-server.local) > "$LAB_RUN/publish.log" 2>&1 ||
-        { tail -n 40 "$LAB_RUN/publish.log"; return 1; }
-    tail -n 20 "$LAB_RUN/publish.log"
+    # As a user upgrading two Pis: the binaries built above, the units and config of the repo.
+    # The settings go in publish.ps1's -Config form (a .psd1), which takes lists such as SshOption.
+    cat > "$LAB_RUN/deploy.psd1" <<EOF
+@{
+    ServerHost = '$LAB_USER@127.0.0.1:$SSH_PORT_SERVER'
+    ClientHost = '$LAB_USER@127.0.0.1:$SSH_PORT_CLIENT'
+    ServerAddress = 'pisquare-server.local'
+    IdentityFile = '$LAB_KEY'
+    SshOption = @('StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR')
+    ArtifactsPath = '$LAB_WORK/publish/pi'
+    StartTimeoutSeconds = 300
+}
+EOF
+    (cd "$REPO" && dotnet pwsh -NoProfile ./publish.ps1 -Config "$LAB_RUN/deploy.psd1" -NoBuild) \
+        > "$LAB_RUN/publish.log" 2>&1 || { tail -n 40 "$LAB_RUN/publish.log"; return 1; }
+    tail -n 25 "$LAB_RUN/publish.log"
 }
 
 # --- after deploy ----------------------------------------------------------------------
@@ -86,11 +96,27 @@ server_hardened() {
 client_binary() {
     gssh client "systemctl cat 'pisquare-client*.service' 2>/dev/null | sed -n 's/^ExecStart=[-@+!]*\([^ ]*\).*/\1/p' | head -n 1"
 }
-client_exchange() {       # <count>: one exchange across the virtual LAN, every square checked
+client_unit_active() {    # the client Pi's own unit runs the exchange with nobody logged in
+    gssh client "systemctl list-units --no-legend --plain 'pisquare-client*' | grep -E 'active (running|waiting|exited)'" ||
+        gssh client "systemctl list-units --all --no-legend --plain 'pisquare-client*'; journalctl -u 'pisquare-client*' -n 8 --no-pager"
+}
+quiet_client_unit() {     # the checks below drive the client by hand, with a known count
+    gssh client "sudo systemctl stop 'pisquare-client*.timer' 'pisquare-client*.service' 2>/dev/null || true"
+}
+clear_records() {
+    local g
+    for g in server client; do gssh "$g" "echo 1 | sudo tee $LAB_DEBUGFS/clear >/dev/null"; done
+}
+# client_run <args>: the client program on the client Pi with the board's and the unit's settings.
+client_run() {
     local bin
     bin=$(client_binary)
-    gssh client "$bin --host pisquare-server.local --count $1 --quiet; echo exit=\$?" | tail -n 3 |
-        tee "$LAB_RUN/client-exchange.txt" | grep -q '^exit=0$' && tail -n 3 "$LAB_RUN/client-exchange.txt"
+    gssh client "set -a; . /etc/pisquare/client.env 2>/dev/null; . /etc/pisquare/board.env 2>/dev/null; set +a; $bin $*"
+}
+client_exchange() {       # <count>: one exchange across the virtual LAN, every square checked
+    client_run --host pisquare-server.local --count "$1" --quiet "; echo exit=\$?" > "$LAB_RUN/client-exchange.txt" 2>&1 || true
+    tail -n 4 "$LAB_RUN/client-exchange.txt"
+    grep -q '^exit=0$' "$LAB_RUN/client-exchange.txt"
 }
 journal_connection() {    # the connection is logged at Information, not Warning or above
     gssh server "journalctl -u pisquare-server -p info -o short --no-pager | grep -F 'Connected to $LAB_LAN_CLIENT' | tail -n 1" | grep . &&
@@ -106,12 +132,13 @@ stop_drains() {           # systemctl stop: exit 0 ("success"), within the stop 
 }
 restarted_since() { [ "$(server_prop NRestarts)" -gt "$1" ]; }
 kill9_restart() {         # kill -9 mid-exchange: systemd restarts the server, the client loses nothing
-    local bin before after
-    bin=$(client_binary)
+    local before after
     before=$(server_prop NRestarts)
-    gssh client "nohup $bin --host pisquare-server.local --count 20000 --pipeline 16 --retries 30 --quiet > /tmp/kill9.txt 2>&1; echo exit=\$? >> /tmp/kill9.txt" </dev/null &
+    client_run --host pisquare-server.local --count 20000 --pipeline 16 --retries 30 --quiet \
+        "> /tmp/kill9.txt 2>&1; echo exit=\$? >> /tmp/kill9.txt" </dev/null &
     local client_ssh=$!
-    wait_until 120 "the client's connection" gssh server "journalctl -u pisquare-server --since -2min --no-pager | grep -qF 'Connected to $LAB_LAN_CLIENT'"
+    wait_until 120 "the client's connection" \
+        gssh server "journalctl -u pisquare-server --since -2min --no-pager | grep -qF 'Connected to $LAB_LAN_CLIENT'"
     gssh server 'sudo systemctl kill -s KILL pisquare-server.service'
     wait_until 180 "systemd's restart of the server" restarted_since "$before"
     wait_until 180 "the restarted server" unit_active server pisquare-server.service
@@ -135,25 +162,34 @@ leds_changed() {          # <guest>
     echo "$n LED line changes"
     [ "$n" -ge 2 ]
 }
-display_written() {       # <guest>
-    local n
-    n=$(grep -c ' w ' "$LAB_RUN/$1.i2c.log" || true)
-    echo "$n writes to the display"
-    [ "$n" -ge 1 ]
+build_decoder() {
+    [ -x "$LAB_WORK/labdecode/LabDecode" ] && [ "$LAB_WORK/labdecode/LabDecode" -nt "$LAB_HERE/LabDecode/Program.cs" ] ||
+        dotnet build "$LAB_HERE/LabDecode" -c Release -o "$LAB_WORK/labdecode" -nologo -v quiet >/dev/null
+}
+display_reads() {         # <guest> <text>: the final frame, decoded from the captured bytes, shows <text>
+    local g=$1
+    build_decoder || { echo "LabDecode does not build (src/Indicators.Testing missing?)"; return 1; }
+    "$LAB_WORK/labdecode/LabDecode" "$LAB_RUN/$g.i2c.log" ssd1306 0x3C "$LAB_RUN/$g.display" > "$LAB_RUN/$g.display.txt" || true
+    [ ! -f "$LAB_RUN/$g.display.frame.txt" ] || python3 "$LAB_HERE/frame2png.py" "$LAB_RUN/$g.display.frame.txt" "$LAB_RUN/$g.display.png"
+    sed -n '/^text read back/,$p' "$LAB_RUN/$g.display.txt"
+    grep -qF -- "$2" "$LAB_RUN/$g.display.text.txt"
 }
 
 checks_after_deploy() {
     check "server Pi: pisquare-server active, Type=notify (READY=1 sent)" server_notify_ready
     check "server Pi: hardened (not root, device allow-list)" server_hardened
+    check "client Pi: its unit runs the exchange by itself" client_unit_active
+    quiet_client_unit
+    clear_records
     check "client Pi: 1000 squares across the virtual LAN" client_exchange 1000
-    check "server Pi: journalctl -u pisquare-server shows the connection at info" journal_connection
-    check "server Pi: systemctl stop drains and exits 0" stop_drains
-    check "kill -9: systemd restarts the server, the client finishes with nothing lost" kill9_restart
     check "hardware records captured" capture_hardware
     check "server Pi: LED lines changed" leds_changed server
     check "client Pi: LED lines changed" leds_changed client
-    check "server Pi: display written" display_written server
-    check "client Pi: display written" display_written client
+    check "server Pi: display reads the last square (998001)" display_reads server 998001
+    check "client Pi: display reads the last square (998001)" display_reads client 998001
+    check "server Pi: journalctl -u pisquare-server shows the connection at info" journal_connection
+    check "server Pi: systemctl stop drains and exits 0" stop_drains
+    check "kill -9: systemd restarts the server, the client finishes with nothing lost" kill9_restart
 }
 
 # --- report ----------------------------------------------------------------------------
@@ -179,10 +215,19 @@ write_report() {
         echo "## Disk"
         du -sh "$LAB_WORK" "$LAB_RUN" 2>/dev/null
         for g in server client; do
+            if [ -f "$LAB_RUN/$g.display.txt" ]; then
+                echo
+                echo "## Display, $g Pi (final frame decoded from the captured I2C bytes; $g.display.png)"
+                echo '```'
+                cat "$LAB_RUN/$g.display.txt"
+                echo '```'
+            fi
             [ -f "$LAB_RUN/$g.gpio.log" ] || continue
             echo
             echo "## LED timeline, $g Pi"
+            echo '```'
             python3 "$LAB_HERE/timeline.py" "$LAB_RUN/$g.gpio.log" || true
+            echo '```'
         done
     } > "$LAB_RUN/report.md"
     cat "$LAB_RUN/report.md"

@@ -1,10 +1,10 @@
 #!/bin/bash
 # Puts the IotSquares units and the published linux-arm64 binaries into the image's root file
 # system, where the units expect them (each binary goes to its unit's ExecStart path).
-#   install-iotsquares.sh <rootfs> <publish-dir with server/ and client/> <repo>
+#   install-iotsquares.sh <rootfs> <publish-dir with PiSquareServer and PiSquareClient> <repo>
 # Units come from the repo's deploy/systemd/; while that is missing, from the lab's stand-ins
-# (and the run says so). Their config files (anything else in deploy/systemd/ that is not a
-# unit or a document) go to /etc/pisquare/.
+# (and the run says so). The config files of deploy/config/ go to /etc/pisquare/, as publish.ps1
+# puts them.
 set -euo pipefail
 rootfs=${1:?rootfs} publish=${2:?publish dir} repo=${3:?repo}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,9 +24,12 @@ for f in "$units"/*; do
     case "$name" in
         pisquare-firstboot*) ;;
         *.service|*.socket|*.timer) install -m 0644 "$f" "$rootfs/usr/lib/systemd/system/$name" ;;
-        *.md|*.txt|README*) ;;
-        *) install -m 0644 "$f" "$rootfs/etc/pisquare/$name" ;;
     esac
+done
+for f in "$repo"/deploy/config/*; do
+    [ -f "$f" ] || continue
+    case "$(basename "$f")" in *.md|README*) continue ;; esac
+    install -m 0644 "$f" "$rootfs/etc/pisquare/"
 done
 
 # exec_path <unit>: the program of its ExecStart= (without the - @ + ! prefixes).
@@ -37,9 +40,9 @@ for role in server client; do
     unit=$(ls "$rootfs"/usr/lib/systemd/system/pisquare-"$role"*.service 2>/dev/null | grep -v @ | head -n 1 || true)
     [ -n "$unit" ] || { echo "install-iotsquares: no $role unit" >&2; exit 1; }
     target=$(exec_path "$unit")
-    [ -d "$publish/$role" ] || { echo "install-iotsquares: no published $role in $publish/$role" >&2; exit 1; }
-    binary=$(find "$publish/$role" -maxdepth 1 -type f -name 'PiSquare*' ! -name '*.*' | head -n 1)
-    [ -n "$binary" ] || { echo "install-iotsquares: no PiSquare* binary in $publish/$role" >&2; exit 1; }
+    if [ "$role" = server ]; then program=PiSquareServer; else program=PiSquareClient; fi
+    binary=$(find "$publish" -maxdepth 2 -type f -name "$program" | head -n 1)
+    [ -n "$binary" ] || { echo "install-iotsquares: no $program in $publish" >&2; exit 1; }
     case "$target" in
         /*) ;;
         *) echo "install-iotsquares: cannot tell where $(basename "$unit") expects its binary (ExecStart=$target)" >&2; exit 1 ;;
@@ -52,7 +55,7 @@ for role in server client; do
     else
         install -m 0755 "$binary" "$rootfs$dir/"
     fi
-    for extra in "$publish/$role"/*.json; do
+    for extra in "$(dirname "$binary")"/*.json; do
         [ -e "$extra" ] && install -m 0644 "$extra" "$rootfs$dir/"
     done
     echo "$role: $(basename "$unit") -> $target ($(stat -c %s "$binary") bytes)"

@@ -44,13 +44,27 @@ host_packages() {
 }
 
 publish_binaries() {
-    # Until publish.ps1 builds them, the lab publishes both programs for linux-arm64 itself.
+    # The image carries the programs as this checkout publishes them for linux-arm64: built by
+    # publish.ps1 -BuildOnly (Native AOT, its default for the Pi) when the repo has it, else the
+    # projects' own single-file publish. LAB_REUSE_PUBLISH=1 keeps the last ones (local runs).
+    local pub=$LAB_WORK/publish
+    if [ "${LAB_REUSE_PUBLISH:-0}" = 1 ] && [ -n "$(find "$pub" -maxdepth 2 -name PiSquareServer 2>/dev/null)" ]; then
+        log "reusing $pub"
+        return 0
+    fi
+    rm -rf "$pub" && mkdir -p "$pub"
+    if [ -f "$REPO/publish.ps1" ]; then
+        (cd "$REPO" && dotnet tool restore >/dev/null &&
+            dotnet pwsh -NoProfile ./publish.ps1 -BuildOnly -ArtifactsPath "$pub/pi") > "$LAB_RUN/publish-build.log" 2>&1 ||
+            { tail -n 30 "$LAB_RUN/publish-build.log"; return 1; }
+        grep -E 'PiSquare|MB|glibc' "$LAB_RUN/publish-build.log" | tail -n 6 || true
+        return 0
+    fi
+    log "no publish.ps1 in the repo: dotnet publish -r linux-arm64 (single file)"
     local role project
     for role in server client; do
         if [ "$role" = server ]; then project=src/PiSquareServer; else project=src/PiSquareClient; fi
-        rm -rf "$LAB_WORK/publish/$role"
-        dotnet publish "$REPO/$project" -c Release -r linux-arm64 -o "$LAB_WORK/publish/$role" \
-            -nologo -v quiet -p:WarningLevel=0 | tail -n 3
+        dotnet publish "$REPO/$project" -c Release -r linux-arm64 -o "$pub/$role" -nologo -v quiet | tail -n 3
     done
 }
 
