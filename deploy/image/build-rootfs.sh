@@ -29,8 +29,9 @@ mmdebstrap --architectures=arm64 --variant=minbase --mode=root \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-exclude=/usr/share/info/*' \
-    --setup-hook='mkdir -p "$1/etc/initramfs-tools"' \
+    --setup-hook='mkdir -p "$1/etc/initramfs-tools" "$1/usr/share/initramfs-tools/modules.d"' \
     --setup-hook="sync-in '$here/rootfs/etc/initramfs-tools' /etc/initramfs-tools" \
+    --setup-hook="sync-in '$here/rootfs/usr/share/initramfs-tools/modules.d' /usr/share/initramfs-tools/modules.d" \
     --customize-hook="sync-in '$here/rootfs' /" \
     --customize-hook="'$here/customize-rootfs.sh' \"\$1\"" \
     "$suite" "$out" "${sources[@]}"

@@ -118,9 +118,14 @@ client_exchange() {       # <count>: one exchange across the virtual LAN, every 
     tail -n 4 "$LAB_RUN/client-exchange.txt"
     grep -q '^exit=0$' "$LAB_RUN/client-exchange.txt"
 }
-journal_connection() {    # the connection is logged at Information, not Warning or above
-    gssh server "journalctl -u pisquare-server -p info -o short --no-pager | grep -F 'Connected to $LAB_LAN_CLIENT' | tail -n 1" | grep . &&
-        ! gssh server "journalctl -u pisquare-server -p warning --no-pager | grep -qF 'Connected to $LAB_LAN_CLIENT'"
+journal_connection() {    # each connection is one Information line ("closed (...) <address>"), below Warning
+    local line
+    line=$(gssh server "journalctl -u pisquare-server -p info..info -o cat --no-pager | grep -E 'closed .* $LAB_LAN_CLIENT:[0-9]+' | tail -n 1")
+    echo "$line"
+    [ -n "$line" ] && [ -z "$(gssh server "journalctl -u pisquare-server -p warning -o cat --no-pager | grep -E 'closed .* $LAB_LAN_CLIENT:[0-9]+'")" ]
+}
+client_connected() {
+    gssh server "ss -Htn state established '( sport = :50007 )' | grep -qF '$LAB_LAN_CLIENT'"
 }
 stop_drains() {           # systemctl stop: exit 0 ("success"), within the stop timeout
     local t0=$SECONDS result status
@@ -137,8 +142,7 @@ kill9_restart() {         # kill -9 mid-exchange: systemd restarts the server, t
     client_run --host pisquare-server.local --count 20000 --pipeline 16 --retries 30 --quiet \
         "> /tmp/kill9.txt 2>&1; echo exit=\$? >> /tmp/kill9.txt" </dev/null &
     local client_ssh=$!
-    wait_until 120 "the client's connection" \
-        gssh server "journalctl -u pisquare-server --since -2min --no-pager | grep -qF 'Connected to $LAB_LAN_CLIENT'"
+    wait_until 120 "the client's connection" client_connected
     gssh server 'sudo systemctl kill -s KILL pisquare-server.service'
     wait_until 180 "systemd's restart of the server" restarted_since "$before"
     wait_until 180 "the restarted server" unit_active server pisquare-server.service
@@ -187,7 +191,7 @@ checks_after_deploy() {
     check "client Pi: LED lines changed" leds_changed client
     check "server Pi: display reads the last square (998001)" display_reads server 998001
     check "client Pi: display reads the last square (998001)" display_reads client 998001
-    check "server Pi: journalctl -u pisquare-server shows the connection at info" journal_connection
+    check "server Pi: journalctl -u pisquare-server shows the connection at Information" journal_connection
     check "server Pi: systemctl stop drains and exits 0" stop_drains
     check "kill -9: systemd restarts the server, the client finishes with nothing lost" kill9_restart
 }
