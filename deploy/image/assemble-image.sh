@@ -28,7 +28,17 @@ else
     cp "$rootfs/boot/vmlinuz-$kernel" "$boot/vmlinuz"
     cp "$rootfs/boot/initrd.img-$kernel" "$boot/initrd.img"
 fi
-[ -f "$boot/config.txt" ] || { echo "assemble-image.sh: no config.txt from raspi-firmware" >&2; exit 1; }
+# raspi-firmware's hook writes config.txt and cmdline.txt once the kernel and initramfs exist;
+# when it did not (no mounted /boot/firmware at build time), write what it would.
+[ -f "$boot/vmlinuz-$kernel" ] || [ -f "$boot/vmlinuz" ] || cp "$rootfs/boot/vmlinuz-$kernel" "$boot/vmlinuz-$kernel"
+[ -f "$boot/initrd.img-$kernel" ] || [ -f "$boot/initrd.img" ] || cp "$rootfs/boot/initrd.img-$kernel" "$boot/initrd.img-$kernel"
+ls "$boot"/*.dtb >/dev/null 2>&1 || cp "$rootfs/usr/lib/linux-image-$kernel"/broadcom/bcm27*-rpi-*.dtb "$boot/"
+if [ ! -f "$boot/config.txt" ]; then
+    printf 'arm_64bit=1\nupstream_kernel=1\nkernel=vmlinuz-%s\ninitramfs initrd.img-%s\n' "$kernel" "$kernel" > "$boot/config.txt"
+fi
+if [ ! -f "$boot/cmdline.txt" ]; then
+    echo 'console=tty0 console=ttyS1,115200 root=LABEL=PISQROOT rw fsck.repair=yes net.ifnames=1 rootwait' > "$boot/cmdline.txt"
+fi
 grep -q 'i2c_arm=on' "$boot/config.txt" || cat "$rootfs/etc/default/raspi-firmware-custom" >> "$boot/config.txt"
 cp "$here/pisquare.txt" "$boot/pisquare.txt"
 

@@ -3,8 +3,8 @@
 # system, where the units expect them (each binary goes to its unit's ExecStart path).
 #   install-iotsquares.sh <rootfs> <publish-dir with PiSquareServer and PiSquareClient> <repo>
 # Units come from the repo's deploy/systemd/; while that is missing, from the lab's stand-ins
-# (and the run says so). The config files of deploy/config/ go to /etc/pisquare/, as publish.ps1
-# puts them.
+# (and the run says so). Their config files (appsettings.json, *.env beside the units, or in
+# deploy/config/) go to /etc/pisquare/, as publish.ps1 puts them.
 set -euo pipefail
 rootfs=${1:?rootfs} publish=${2:?publish dir} repo=${3:?repo}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +24,8 @@ for f in "$units"/*; do
     case "$name" in
         pisquare-firstboot*) ;;
         *.service|*.socket|*.timer) install -m 0644 "$f" "$rootfs/usr/lib/systemd/system/$name" ;;
+        *.md|README*) ;;
+        *) install -m 0644 "$f" "$rootfs/etc/pisquare/$name" ;;    # appsettings.json, *.env
     esac
 done
 for f in "$repo"/deploy/config/*; do

@@ -28,7 +28,8 @@ exec > >(tee "$LAB_RUN/lab.log") 2>&1
 
 host_packages() {
     local pkgs=(qemu-system-arm qemu-user-static binfmt-support mmdebstrap arch-test dosfstools
-                mtools fdisk e2fsprogs openssh-client cpio gzip xz-utils python3 iproute2)
+                mtools fdisk e2fsprogs openssh-client cpio gzip xz-utils python3 iproute2
+                clang gcc-aarch64-linux-gnu libc6-arm64-cross)   # the last three: publish.ps1's Native AOT
     local missing=() p
     for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
     if [ ${#missing[@]} -gt 0 ]; then
