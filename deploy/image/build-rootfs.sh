@@ -1,0 +1,37 @@
+#!/bin/bash
+# Builds the image's arm64 Debian trixie root file system into a directory with mmdebstrap
+# (packages from packages.txt, our files from rootfs/), as root, with no loop mounts.
+#   build-rootfs.sh <output-dir>
+# Needs: mmdebstrap, arch-test, qemu-user-static + binfmt-support (aarch64 enabled).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:?usage: build-rootfs.sh <output-dir>}
+suite=${PISQUARE_SUITE:-trixie}
+
+mapfile -t mirrors < <("$here/mirrors.sh")
+main=${mirrors[0]}
+security=${mirrors[1]:-}
+packages=$(grep -Ev '^[[:space:]]*(#|$)' "$here/packages.txt" | tr -s ' \n' ',' | sed 's/,$//')
+
+sources=("deb $main $suite main non-free-firmware" "deb $main $suite-updates main non-free-firmware")
+[ -z "$security" ] || sources+=("deb $security $suite-security main non-free-firmware")
+
+rm -rf "$out"
+mkdir -p "$(dirname "$out")"
+# initramfs-tools' settings must be in place before the kernel is installed: its postinst builds the
+# initramfs once, and a "most" initramfs takes ~10 minutes under emulation.
+# Documentation, man pages and translations are left out (smaller card, faster build).
+mmdebstrap --architectures=arm64 --variant=minbase --mode=root \
+    --include="$packages" \
+    --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    --setup-hook='mkdir -p "$1/etc/initramfs-tools" "$1/usr/share/initramfs-tools/modules.d"' \
+    --setup-hook="sync-in '$here/rootfs/etc/initramfs-tools' /etc/initramfs-tools" \
+    --setup-hook="sync-in '$here/rootfs/usr/share/initramfs-tools/modules.d' /usr/share/initramfs-tools/modules.d" \
+    --customize-hook="sync-in '$here/rootfs' /" \
+    --customize-hook="'$here/customize-rootfs.sh' \"\$1\"" \
+    "$suite" "$out" "${sources[@]}"

@@ -1,0 +1,239 @@
+# What the lab checks on the two emulated Pis, from the host over ssh (sourced by run.sh).
+# shellcheck shell=bash
+
+LAB_DEBUGFS=/sys/kernel/debug/pisquare_lab
+
+# --- first boot: the image as it comes off the card ---------------------------------------
+
+first_boot_hostname() {   # <guest> <expected>
+    local name
+    name=$(gssh "$1" hostname)
+    [ "$name" = "$2" ] && echo "$name"
+}
+first_boot_unit_ran() {
+    gssh "$1" 'systemctl is-active pisquare-firstboot.service && cat /var/lib/pisquare/firstboot-done'
+}
+unit_active() {           # <guest> <unit>
+    gssh "$1" "systemctl is-active $2"
+}
+boot_finished() {         # systemd's own verdict; lists failed units when degraded
+    local state
+    state=$(gssh "$1" 'systemctl is-system-running --wait 2>/dev/null || true')
+    echo "$state"
+    [ "$state" = running ] || { gssh "$1" 'systemctl --failed --no-legend --plain' ; return 1; }
+}
+lab_hardware() {          # the emulated board's GPIO chip and I2C bus, and who answers on it
+    gssh "$1" 'gpiodetect | grep pisquare-lab && ls -l /dev/i2c-1 && sudo i2cdetect -y 1 | grep -E "^(20|30):"'
+}
+resolves_server() {       # avahi: the client finds the server by name on the link-local LAN
+    gssh client 'getent hosts pisquare-server.local' | grep -F "$LAB_LAN_SERVER"
+}
+lan_ping() {
+    gssh client "ping -c 2 -W 5 $LAB_LAN_SERVER | tail -n 2"
+}
+
+checks_first_boot() {
+    check "server Pi: host name from pisquare.txt" first_boot_hostname server pisquare-server
+    check "client Pi: host name from pisquare.txt" first_boot_hostname client pisquare-client
+    check "server Pi: first-boot unit ran" first_boot_unit_ran server
+    check "client Pi: first-boot unit ran" first_boot_unit_ran client
+    check "server Pi: boot finished (systemctl is-system-running)" boot_finished server
+    check "client Pi: boot finished (systemctl is-system-running)" boot_finished client
+    check "server Pi: lab GPIO chip and I2C bus present, display addresses answer" lab_hardware server
+    check "client Pi: lab GPIO chip and I2C bus present, display addresses answer" lab_hardware client
+    check "LAN: client Pi pings the server Pi at $LAB_LAN_SERVER" lan_ping
+    check "LAN: pisquare-server.local resolves to $LAB_LAN_SERVER (avahi)" resolves_server
+    check "server Pi: pisquare-server started by itself at first boot" \
+        wait_until 180 "pisquare-server active" unit_active server pisquare-server.service
+}
+
+# --- deploy -----------------------------------------------------------------------------
+
+deploy_with_publish() {
+    if [ ! -f "$REPO/publish.ps1" ]; then
+        log "publish.ps1 is not in the repo yet: the Pis keep what the image installed"
+        LAB_CHECKS+=("FAIL publish.ps1 deploy: publish.ps1 not in the repo")
+        LAB_FAILED=1
+        return 1
+    fi
+    # As a user upgrading two Pis: the binaries built above, the units and config of the repo.
+    # The settings go in publish.ps1's -Config form (a .psd1), which takes lists such as SshOption.
+    cat > "$LAB_RUN/deploy.psd1" <<EOF
+@{
+    ServerHost = '$LAB_USER@127.0.0.1:$SSH_PORT_SERVER'
+    ClientHost = '$LAB_USER@127.0.0.1:$SSH_PORT_CLIENT'
+    ServerAddress = 'pisquare-server.local'
+    IdentityFile = '$LAB_KEY'
+    SshOption = @('StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR')
+    ArtifactsPath = '$LAB_WORK/publish/pi'
+    StartTimeoutSeconds = 300
+}
+EOF
+    (cd "$REPO" && dotnet pwsh -NoProfile ./publish.ps1 -Config "$LAB_RUN/deploy.psd1" -NoBuild) \
+        > "$LAB_RUN/publish.log" 2>&1 || { tail -n 40 "$LAB_RUN/publish.log"; return 1; }
+    tail -n 25 "$LAB_RUN/publish.log"
+}
+
+# --- after deploy ----------------------------------------------------------------------
+
+server_prop() { gssh server "systemctl show pisquare-server.service -p $1 --value"; }
+
+server_notify_ready() {   # Type=notify is "active" only after READY=1
+    local type state
+    type=$(server_prop Type); state=$(server_prop ActiveState)/$(server_prop SubState)
+    echo "Type=$type $state status='$(server_prop StatusText)'"
+    [ "$type" = notify ] && [ "$state" = active/running ]
+}
+server_hardened() {
+    local pid user policy allow
+    pid=$(server_prop MainPID)
+    user=$(gssh server "ps -o user= -p $pid")
+    policy=$(server_prop DevicePolicy)
+    allow=$(server_prop DeviceAllow)
+    echo "runs as '$user', DevicePolicy=$policy, DeviceAllow=$allow"
+    [ -n "$user" ] && [ "$user" != root ] && [ "$policy" != auto ] && [ -n "$allow" ]
+}
+client_binary() {
+    gssh client "systemctl cat 'pisquare-client*.service' 2>/dev/null | sed -n 's/^ExecStart=[-@+!]*\([^ ]*\).*/\1/p' | head -n 1"
+}
+client_unit_active() {    # the client Pi's own unit runs the exchange with nobody logged in
+    gssh client "systemctl list-units --no-legend --plain 'pisquare-client*' | grep -E 'active (running|waiting|exited)'" ||
+        gssh client "systemctl list-units --all --no-legend --plain 'pisquare-client*'; journalctl -u 'pisquare-client*' -n 8 --no-pager"
+}
+quiet_client_unit() {     # the checks below drive the client by hand, with a known count
+    gssh client "sudo systemctl stop 'pisquare-client*.timer' 'pisquare-client*.service' 2>/dev/null || true"
+}
+clear_records() {
+    local g
+    for g in server client; do gssh "$g" "echo 1 | sudo tee $LAB_DEBUGFS/clear >/dev/null"; done
+}
+# client_run <args>: the client program on the client Pi with the board's and the unit's settings.
+client_run() {
+    local bin
+    bin=$(client_binary)
+    gssh client "set -a; . /etc/pisquare/client.env 2>/dev/null; . /etc/pisquare/board.env 2>/dev/null; set +a; $bin $*"
+}
+client_exchange() {       # <count>: one exchange across the virtual LAN, every square checked
+    client_run --host pisquare-server.local --count "$1" --quiet "; echo exit=\$?" > "$LAB_RUN/client-exchange.txt" 2>&1 || true
+    tail -n 4 "$LAB_RUN/client-exchange.txt"
+    grep -q '^exit=0$' "$LAB_RUN/client-exchange.txt"
+}
+journal_connection() {    # each connection is one Information line ("closed (...) <address>"), below Warning
+    local line
+    line=$(gssh server "journalctl -u pisquare-server -p info..info -o cat --no-pager | grep -E 'closed .* $LAB_LAN_CLIENT:[0-9]+' | tail -n 1")
+    echo "$line"
+    [ -n "$line" ] && [ -z "$(gssh server "journalctl -u pisquare-server -p warning -o cat --no-pager | grep -E 'closed .* $LAB_LAN_CLIENT:[0-9]+'")" ]
+}
+client_connected() {
+    gssh server "ss -Htn state established '( sport = :50007 )' | grep -qF '$LAB_LAN_CLIENT'"
+}
+stop_drains() {           # systemctl stop: exit 0 ("success"), within the stop timeout
+    local t0=$SECONDS result status
+    gssh server 'sudo systemctl stop pisquare-server.service'
+    result=$(server_prop Result); status=$(server_prop ExecMainStatus)
+    echo "stopped in $((SECONDS - t0)) s, Result=$result ExecMainStatus=$status"
+    gssh server 'sudo systemctl start pisquare-server.service'
+    [ "$result" = success ] && [ "$status" = 0 ]
+}
+restarted_since() { [ "$(server_prop NRestarts)" -gt "$1" ]; }
+kill9_restart() {         # kill -9 mid-exchange: systemd restarts the server, the client loses nothing
+    local before after
+    before=$(server_prop NRestarts)
+    client_run --host pisquare-server.local --count 20000 --pipeline 16 --retries 30 --quiet \
+        "> /tmp/kill9.txt 2>&1; echo exit=\$? >> /tmp/kill9.txt" </dev/null &
+    local client_ssh=$!
+    wait_until 120 "the client's connection" client_connected
+    gssh server 'sudo systemctl kill -s KILL pisquare-server.service'
+    wait_until 180 "systemd's restart of the server" restarted_since "$before"
+    wait_until 180 "the restarted server" unit_active server pisquare-server.service
+    wait "$client_ssh" || true
+    after=$(server_prop NRestarts)
+    gssh client 'cat /tmp/kill9.txt' | tail -n 4
+    echo "NRestarts $before -> $after"
+    [ "$after" -gt "$before" ] && gssh client 'grep -q "^exit=0$" /tmp/kill9.txt'
+}
+capture_hardware() {      # the records of each Pi's lab GPIO chip and I2C bus
+    local g
+    for g in server client; do
+        gssh "$g" "sudo cat $LAB_DEBUGFS/gpio" > "$LAB_RUN/$g.gpio.log"
+        gssh "$g" "sudo cat $LAB_DEBUGFS/i2c" > "$LAB_RUN/$g.i2c.log"
+        echo "$g: $(wc -l < "$LAB_RUN/$g.gpio.log") GPIO changes, $(wc -l < "$LAB_RUN/$g.i2c.log") I2C transfers"
+    done
+}
+leds_changed() {          # <guest>
+    local n
+    n=$(grep -cE '^[0-9]+ [0-9]+ [01]$' "$LAB_RUN/$1.gpio.log" || true)
+    echo "$n LED line changes"
+    [ "$n" -ge 2 ]
+}
+build_decoder() {
+    [ -x "$LAB_WORK/labdecode/LabDecode" ] && [ "$LAB_WORK/labdecode/LabDecode" -nt "$LAB_HERE/LabDecode/Program.cs" ] ||
+        dotnet build "$LAB_HERE/LabDecode" -c Release -o "$LAB_WORK/labdecode" -nologo -v quiet >/dev/null
+}
+display_reads() {         # <guest> <text>: the final frame, decoded from the captured bytes, shows <text>
+    local g=$1
+    build_decoder || { echo "LabDecode does not build (src/Indicators.Testing missing?)"; return 1; }
+    "$LAB_WORK/labdecode/LabDecode" "$LAB_RUN/$g.i2c.log" ssd1306 0x3C "$LAB_RUN/$g.display" > "$LAB_RUN/$g.display.txt" || true
+    [ ! -f "$LAB_RUN/$g.display.frame.txt" ] || python3 "$LAB_HERE/frame2png.py" "$LAB_RUN/$g.display.frame.txt" "$LAB_RUN/$g.display.png"
+    sed -n '/^text read back/,$p' "$LAB_RUN/$g.display.txt"
+    grep -qF -- "$2" "$LAB_RUN/$g.display.text.txt"
+}
+
+checks_after_deploy() {
+    check "server Pi: pisquare-server active, Type=notify (READY=1 sent)" server_notify_ready
+    check "server Pi: hardened (not root, device allow-list)" server_hardened
+    check "client Pi: its unit runs the exchange by itself" client_unit_active
+    quiet_client_unit
+    clear_records
+    check "client Pi: 1000 squares across the virtual LAN" client_exchange 1000
+    check "hardware records captured" capture_hardware
+    check "server Pi: LED lines changed" leds_changed server
+    check "client Pi: LED lines changed" leds_changed client
+    check "server Pi: display reads the last square (998001)" display_reads server 998001
+    check "client Pi: display reads the last square (998001)" display_reads client 998001
+    check "server Pi: journalctl -u pisquare-server shows the connection at Information" journal_connection
+    check "server Pi: systemctl stop drains and exits 0" stop_drains
+    check "kill -9: systemd restarts the server, the client finishes with nothing lost" kill9_restart
+}
+
+# --- report ----------------------------------------------------------------------------
+
+write_report() {
+    local total=$1 line
+    {
+        echo "# Virtual Pi lab report ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
+        echo
+        echo "units: $(cat "$LAB_WORK/rootfs/.pisquare-units-source" 2>/dev/null)"
+        echo "kernel: $(cat "$LAB_WORK/module/kernel-release" 2>/dev/null)"
+        echo
+        echo "## Stages"
+        for line in "${LAB_STAGES[@]}"; do
+            IFS='|' read -r name secs status <<<"$line"
+            printf '%-36s %5s s  %s\n' "$name" "$secs" "$status"
+        done
+        printf '%-36s %5s s\n' total "$total"
+        echo
+        echo "## Checks"
+        printf '%s\n' "${LAB_CHECKS[@]}"
+        echo
+        echo "## Disk"
+        du -sh "$LAB_WORK" "$LAB_RUN" 2>/dev/null
+        for g in server client; do
+            if [ -f "$LAB_RUN/$g.display.txt" ]; then
+                echo
+                echo "## Display, $g Pi (final frame decoded from the captured I2C bytes; $g.display.png)"
+                echo '```'
+                cat "$LAB_RUN/$g.display.txt"
+                echo '```'
+            fi
+            [ -f "$LAB_RUN/$g.gpio.log" ] || continue
+            echo
+            echo "## LED timeline, $g Pi"
+            echo '```'
+            python3 "$LAB_HERE/timeline.py" "$LAB_RUN/$g.gpio.log" || true
+            echo '```'
+        done
+    } > "$LAB_RUN/report.md"
+    cat "$LAB_RUN/report.md"
+    log "report: $LAB_RUN/report.md"
+}

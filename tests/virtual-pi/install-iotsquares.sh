@@ -1,0 +1,64 @@
+#!/bin/bash
+# Puts the IotSquares units and the published linux-arm64 binaries into the image's root file
+# system, where the units expect them (each binary goes to its unit's ExecStart path).
+#   install-iotsquares.sh <rootfs> <publish-dir with PiSquareServer and PiSquareClient> <repo>
+# Units come from the repo's deploy/systemd/; while that is missing, from the lab's stand-ins
+# (and the run says so). Their config files (appsettings.json, *.env beside the units, or in
+# deploy/config/) go to /etc/pisquare/, as publish.ps1 puts them.
+set -euo pipefail
+rootfs=${1:?rootfs} publish=${2:?publish dir} repo=${3:?repo}
+here=$(cd "$(dirname "$0")" && pwd)
+
+units=$repo/deploy/systemd
+if ! ls "$units"/pisquare-server*.service >/dev/null 2>&1; then
+    units=$here/stand-in-units
+    echo "install-iotsquares: deploy/systemd/ has no pisquare-server unit: using the lab's stand-in units" >&2
+fi
+echo "$units" > "$rootfs/.pisquare-units-source"
+
+rm -f "$rootfs"/usr/lib/systemd/system/pisquare-{server,client}*
+rm -rf "$rootfs/opt/pisquare"
+install -d "$rootfs/etc/pisquare"
+for f in "$units"/*; do
+    name=$(basename "$f")
+    case "$name" in
+        pisquare-firstboot*) ;;
+        *.service|*.socket|*.timer) install -m 0644 "$f" "$rootfs/usr/lib/systemd/system/$name" ;;
+        *.md|README*) ;;
+        *) install -m 0644 "$f" "$rootfs/etc/pisquare/$name" ;;    # appsettings.json, *.env
+    esac
+done
+for f in "$repo"/deploy/config/*; do
+    [ -f "$f" ] || continue
+    case "$(basename "$f")" in *.md|README*) continue ;; esac
+    install -m 0644 "$f" "$rootfs/etc/pisquare/"
+done
+
+# exec_path <unit>: the program of its ExecStart= (without the - @ + ! prefixes).
+exec_path() {
+    sed -n 's/^ExecStart=[-@+!:]*\([^ ]*\).*/\1/p' "$1" | head -n 1
+}
+for role in server client; do
+    unit=$(ls "$rootfs"/usr/lib/systemd/system/pisquare-"$role"*.service 2>/dev/null | grep -v @ | head -n 1 || true)
+    [ -n "$unit" ] || { echo "install-iotsquares: no $role unit" >&2; exit 1; }
+    target=$(exec_path "$unit")
+    if [ "$role" = server ]; then program=PiSquareServer; else program=PiSquareClient; fi
+    binary=$(find "$publish" -maxdepth 2 -type f -name "$program" | head -n 1)
+    [ -n "$binary" ] || { echo "install-iotsquares: no $program in $publish" >&2; exit 1; }
+    case "$target" in
+        /*) ;;
+        *) echo "install-iotsquares: cannot tell where $(basename "$unit") expects its binary (ExecStart=$target)" >&2; exit 1 ;;
+    esac
+    dir=$(dirname "$target")
+    install -d "$rootfs$dir"
+    # The unit may start a wrapper rather than the binary: then the binary goes beside it.
+    if [ "$(basename "$target")" = "$(basename "$binary")" ]; then
+        install -m 0755 "$binary" "$rootfs$target"
+    else
+        install -m 0755 "$binary" "$rootfs$dir/"
+    fi
+    for extra in "$(dirname "$binary")"/*.json; do
+        [ -e "$extra" ] && install -m 0644 "$extra" "$rootfs$dir/"
+    done
+    echo "$role: $(basename "$unit") -> $target ($(stat -c %s "$binary") bytes)"
+done

@@ -1,0 +1,158 @@
+#!/bin/bash
+# The virtual Pi lab: flash, boot two emulated Raspberry Pis, publish to them, check what a
+# person would see. See README.md beside this file.
+#   tests/virtual-pi/run.sh [--keep]     (--keep: leave both guests running for a look)
+# Environment: CI=true builds everything fresh (no cache); LAB_WORK=<dir> for the build cache.
+set -euo pipefail
+
+LAB_HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$LAB_HERE/../.." && pwd)
+LAB_WORK=${LAB_WORK:-$LAB_HERE/.work}
+LAB_RUN=$LAB_HERE/out/$(date -u +%Y%m%dT%H%M%SZ)
+LAB_USER=pi
+LAB_KEY=$LAB_WORK/ssh/id_ed25519
+LAB_BOOT_OFFSET=$((4 * 1024 * 1024))
+KEEP=0
+[ "${1:-}" != --keep ] || KEEP=1
+
+# shellcheck source=lib.sh
+. "$LAB_HERE/lib.sh"
+# shellcheck source=guest.sh
+. "$LAB_HERE/guest.sh"
+# shellcheck source=checks.sh
+. "$LAB_HERE/checks.sh"
+
+mkdir -p "$LAB_WORK" "$LAB_RUN"
+exec > >(tee "$LAB_RUN/lab.log") 2>&1
+[ "${CI:-}" != true ] || { log "CI: building fresh"; rm -rf "${LAB_WORK:?}"/{rootfs,rootfs.key,toolchain,image*,module}; }
+
+host_packages() {
+    local pkgs=(qemu-system-arm qemu-user-static binfmt-support mmdebstrap arch-test dosfstools
+                mtools fdisk e2fsprogs openssh-client cpio gzip xz-utils python3 iproute2
+                clang gcc-aarch64-linux-gnu libc6-arm64-cross)   # the last three: publish.ps1's Native AOT
+    local missing=() p
+    for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        apt-get -o DPkg::Lock::Timeout=600 update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+    fi
+    # qemu-user runs the arm64 package scripts while the root file system is built. Without
+    # systemd as PID 1 nobody mounts binfmt_misc.
+    mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    update-binfmts --enable qemu-aarch64 2>/dev/null || true
+    arch-test arm64 >/dev/null
+}
+
+publish_binaries() {
+    # The image carries the programs as this checkout publishes them for linux-arm64: built by
+    # publish.ps1 -BuildOnly (Native AOT, its default for the Pi) when the repo has it, else the
+    # projects' own single-file publish. LAB_REUSE_PUBLISH=1 keeps the last ones (local runs).
+    local pub=$LAB_WORK/publish
+    if [ "${LAB_REUSE_PUBLISH:-0}" = 1 ] && [ -n "$(find "$pub" -maxdepth 2 -name PiSquareServer 2>/dev/null)" ]; then
+        log "reusing $pub"
+        return 0
+    fi
+    rm -rf "$pub" && mkdir -p "$pub"
+    if [ -f "$REPO/publish.ps1" ]; then
+        (cd "$REPO" && dotnet tool restore >/dev/null &&
+            dotnet pwsh -NoProfile ./publish.ps1 -BuildOnly -ArtifactsPath "$pub/pi") > "$LAB_RUN/publish-build.log" 2>&1 ||
+            { tail -n 30 "$LAB_RUN/publish-build.log"; return 1; }
+        grep -E 'PiSquare|MB|glibc' "$LAB_RUN/publish-build.log" | tail -n 6 || true
+        return 0
+    fi
+    log "no publish.ps1 in the repo: dotnet publish -r linux-arm64 (single file)"
+    local role project
+    for role in server client; do
+        if [ "$role" = server ]; then project=src/PiSquareServer; else project=src/PiSquareClient; fi
+        dotnet publish "$REPO/$project" -c Release -r linux-arm64 -o "$pub/$role" -nologo -v quiet | tail -n 3
+    done
+}
+
+build_rootfs() {
+    local key
+    key=$(cache_key "$REPO/deploy/image")
+    if [ -d "$LAB_WORK/rootfs" ] && [ "$(cat "$LAB_WORK/rootfs.key" 2>/dev/null)" = "$key" ]; then
+        log "root file system from the cache ($key)"
+        return 0
+    fi
+    rm -f "$LAB_WORK/rootfs.key"
+    "$REPO/deploy/image/build-rootfs.sh" "$LAB_WORK/rootfs" > "$LAB_RUN/rootfs.build.log" 2>&1 ||
+        { tail -n 30 "$LAB_RUN/rootfs.build.log"; return 1; }
+    echo "$key" > "$LAB_WORK/rootfs.key"
+}
+
+build_image() {
+    local key
+    "$LAB_HERE/install-iotsquares.sh" "$LAB_WORK/rootfs" "$LAB_WORK/publish" "$REPO"
+    key=$(cache_key "$LAB_WORK/rootfs.key" "$LAB_WORK/publish" "$REPO/deploy/systemd" "$LAB_HERE/stand-in-units")
+    if [ -f "$LAB_WORK/image.img" ] && [ "$(cat "$LAB_WORK/image.key" 2>/dev/null)" = "$key" ]; then
+        log "image from the cache ($key)"
+    else
+        "$REPO/deploy/image/assemble-image.sh" "$LAB_WORK/rootfs" "$LAB_WORK/image.img"
+        echo "$key" > "$LAB_WORK/image.key"
+    fi
+    LAB_IMAGE=$LAB_WORK/image.img
+    # The lab boots the kernel directly (a Pi's firmware would load it from the FAT): the same
+    # kernel and command line as the card's, with the virt board's serial console.
+    local kernel
+    kernel=$(ls "$LAB_WORK/rootfs/lib/modules" | sort -V | tail -n 1)
+    cp "$LAB_WORK/rootfs/boot/vmlinuz-$kernel" "$LAB_WORK/vmlinuz"
+    LAB_CMDLINE="$(mtype -i "$LAB_IMAGE@@$LAB_BOOT_OFFSET" ::cmdline.txt | tr -d '\r\n' |
+        sed -E 's/(^| )console=[^ ]*//g') console=ttyAMA0 rdinit=/lab-init panic=-1"
+    log "kernel $kernel, command line: $LAB_CMDLINE"
+}
+
+build_module() {
+    "$LAB_HERE/build-module.sh" "$LAB_WORK/rootfs" "$LAB_WORK/toolchain" "$LAB_WORK/module" \
+        > "$LAB_RUN/module.build.log" 2>&1 || { tail -n 30 "$LAB_RUN/module.build.log"; return 1; }
+    "$LAB_HERE/make-lab-initrd.sh" "$LAB_WORK/rootfs" "$LAB_WORK/module" "$LAB_WORK/lab-initrd.img"
+    log "module $(stat -c %s "$LAB_WORK/module/pisquare_lab.ko") bytes for $(cat "$LAB_WORK/module/kernel-release")"
+}
+
+boot_guests() {
+    mkdir -p "$(dirname "$LAB_KEY")"
+    [ -f "$LAB_KEY" ] || ssh-keygen -q -t ed25519 -N '' -C pisquare-lab -f "$LAB_KEY"
+    prepare_guest server server
+    prepare_guest client client
+    LAB_LAN_PORT=$(free_port)
+    SSH_PORT_SERVER=$(free_port)
+    SSH_PORT_CLIENT=$(free_port)
+    while [ "$SSH_PORT_CLIENT" = "$SSH_PORT_SERVER" ] || [ "$SSH_PORT_CLIENT" = "$LAB_LAN_PORT" ]; do
+        SSH_PORT_CLIENT=$(free_port)
+    done
+    echo "server ssh: 127.0.0.1:$SSH_PORT_SERVER, client ssh: 127.0.0.1:$SSH_PORT_CLIENT" > "$LAB_RUN/ports.txt"
+    local t0=$SECONDS
+    start_guest server listen "$SSH_PORT_SERVER"
+    wait_until 30 "the server Pi's LAN socket" lan_port_open
+    start_guest client connect "$SSH_PORT_CLIENT"
+    wait_until 400 "ssh on the server Pi" ssh_ready server || { tail -n 40 "$LAB_RUN/server.console.log"; return 1; }
+    log "server Pi answers ssh after $((SECONDS - t0)) s"
+    wait_until 400 "ssh on the client Pi" ssh_ready client || { tail -n 40 "$LAB_RUN/client.console.log"; return 1; }
+    log "client Pi answers ssh after $((SECONDS - t0)) s"
+    log "ssh -i $LAB_KEY -p $SSH_PORT_SERVER $LAB_USER@127.0.0.1   (server Pi)"
+    log "ssh -i $LAB_KEY -p $SSH_PORT_CLIENT $LAB_USER@127.0.0.1   (client Pi)"
+}
+
+cleanup() {
+    if [ "$KEEP" = 1 ] && [ -f "$LAB_RUN/server.qemu-pid" ]; then
+        log "--keep: guests left running (kill $(cat "$LAB_RUN"/*.qemu-pid | tr '\n' ' '))"
+    else
+        stop_guests
+        rm -f "$LAB_RUN"/*.img
+    fi
+}
+trap cleanup EXIT
+
+t_start=$SECONDS
+stage "host packages" host_packages
+stage "publish linux-arm64" publish_binaries
+stage "root file system (mmdebstrap)" build_rootfs
+stage "image (flash)" build_image
+stage "lab kernel module" build_module
+stage "boot two Pis" boot_guests
+stage "first boot" checks_first_boot || true
+stage "deploy (publish.ps1)" deploy_with_publish || true
+stage "checks" checks_after_deploy || true
+stage "report" write_report "$((SECONDS - t_start))"
+[ "$LAB_FAILED" = 0 ]
