@@ -38,8 +38,8 @@ public sealed class EventTests
             .. framed ? (string[])["1 goodbye Client 50", "1 closed ClientGoodbye 50"] : ["1 closed PeerClosed 50"],
         ];
         string[] clientSide = framed ? connection : [.. connection[..^1], "1 closed Completed 50"];
-        Assert.Equal([$"connecting 127.0.0.1:{server.Port} 1", .. clientSide, "finished True"], client.Events);
-        Assert.Equal(connection, server.Events.Events.Skip(1));
+        Assert.Equal([$"connecting 127.0.0.1:{server.Port} 1", .. clientSide, "finished True"], client.Numbered);
+        Assert.Equal(connection, server.Events.Numbered.Skip(1));
         Assert.Empty(client.CountErrors);
         Assert.Empty(server.Events.CountErrors);
         Assert.Equal(50, client.SquaresServed);
@@ -58,7 +58,7 @@ public sealed class EventTests
         Assert.True(await server.Events.WaitUntilAsync(e => e.Closed.Count == 1));
         await server.DisposeAsync();
 
-        string[] events = [.. server.Events.Events];
+        string[] events = [.. server.Events.Numbered];
         Assert.Equal($"listening 127.0.0.1:{server.Port}", events[0]);
         Assert.Equal(["stopping", "finished True"], events[^2..]);
         Assert.Equal(1, events.Count(static e => e.StartsWith("listening", StringComparison.Ordinal)));
@@ -75,9 +75,9 @@ public sealed class EventTests
         var (busy, client) = await Clients.RunAsync(server.Port, o => o with { Count = 3, Retry = RetryPolicy.None });
 
         Assert.Equal(ClientExitCodes.Refused, busy.ExitCode);
-        Assert.Equal([$"connecting 127.0.0.1:{server.Port} 1", "1 opened", "1 rejected 503", "1 closed ServerBusy 0", "finished False"], client.Events);
+        Assert.Equal([$"connecting 127.0.0.1:{server.Port} 1", "1 opened", "1 rejected 503", "1 closed ServerBusy 0", "finished False"], client.Numbered);
         Assert.True(await server.Events.WaitUntilAsync(static e => e.Closed.Count == 1));
-        Assert.Equal(["1 opened", $"1 greeted {Welcome}", "1 handshake Framed 1", "2 opened", "2 rejected 503", "2 closed ServerBusy 0"], server.Events.Events.Skip(1));
+        Assert.Equal(["1 opened", $"1 greeted {Welcome}", "1 handshake Framed 1", "2 opened", "2 rejected 503", "2 closed ServerBusy 0"], server.Events.Numbered.Skip(1));
         Assert.Equal(ErrorCode.ServerBusy, server.Events.Rejections.Single().Error.Code);
     }
 
@@ -92,7 +92,7 @@ public sealed class EventTests
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Empty(client.CountErrors);
-        string[] lifecycle = [.. client.Events.Where(static e => e.StartsWith("connecting", StringComparison.Ordinal) || e.StartsWith("reconnecting", StringComparison.Ordinal))];
+        string[] lifecycle = [.. client.Numbered.Where(static e => e.StartsWith("connecting", StringComparison.Ordinal) || e.StartsWith("reconnecting", StringComparison.Ordinal))];
         string target = $"connecting 127.0.0.1:{proxy.Port}";
         Assert.Equal([$"{target} 1", "reconnecting 1 of 5", $"{target} 2", "reconnecting 1 of 5", $"{target} 2"], lifecycle);
 
@@ -122,7 +122,7 @@ public sealed class EventTests
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal(1_000, recorder.SquaresServed);
-        Assert.Contains("finished True", recorder.Events);
+        Assert.Contains("finished True", recorder.Numbered);
 
         // connecting, opened, greeted, handshake, 1,000 squares, goodbye, closed, finished: once at first, the total at the end.
         Assert.Equal([("Throwing", "connecting", 1L), ("Throwing", "connecting", 1_007L)], faults);

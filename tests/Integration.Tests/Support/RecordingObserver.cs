@@ -8,14 +8,14 @@ using IotSquares.Protocol.Numbers;
 namespace IotSquares.Integration.Tests.Support;
 
 /// <summary>
-/// Keeps every exchange event a server or client raises, for assertions. In <see cref="Events"/> a
-/// connection is named by the order this recorder saw it open (1, 2, …), so texts stay stable although
-/// ids are unique in the whole process; <see cref="Opened"/> and <see cref="Closed"/> keep the real ids.
+/// Keeps every exchange event a server or client raises, for assertions. <see cref="Events"/> names a
+/// connection by its id (unique in the whole process); <see cref="Numbered"/> by the order this recorder
+/// saw it open (1, 2, …), so that expected texts do not depend on what other tests ran before.
 /// Every square is checked on arrival: its count must be one more than the last on its connection.
 /// </summary>
 public sealed class RecordingObserver : IExchangeObserver
 {
-    private readonly ConcurrentQueue<string> _events = new();
+    private readonly ConcurrentQueue<(long? Connection, string Text)> _events = new();
     private readonly ConcurrentQueue<(long Connection, ProtocolError Error)> _rejections = new();
     private readonly ConcurrentQueue<long> _opened = new();
     private readonly ConcurrentQueue<(long Connection, CloseReason Reason, long Count)> _closed = new();
@@ -28,7 +28,11 @@ public sealed class RecordingObserver : IExchangeObserver
 
     public long SquaresServed => Interlocked.Read(ref _squares);
 
-    public IReadOnlyCollection<string> Events => _events;
+    public IReadOnlyCollection<string> Events => [.. _events.Select(static e => e.Connection is long id ? $"{id} {e.Text}" : e.Text)];
+
+    /// <summary>The events with each connection named by the order it opened in, from 1.</summary>
+    public IReadOnlyCollection<string> Numbered =>
+        [.. _events.Select(e => e.Connection is long id ? $"{(_ordinals.TryGetValue(id, out int n) ? n.ToString(CultureInfo.InvariantCulture) : "unopened")} {e.Text}" : e.Text)];
 
     /// <summary>Every value squared, with its square, in the order the events came.</summary>
     public IReadOnlyCollection<(string Value, string Square)> Squared => _squared;
@@ -43,16 +47,16 @@ public sealed class RecordingObserver : IExchangeObserver
     /// <summary>Squares whose count was not the last one on their connection plus one, or that came outside an open connection.</summary>
     public IReadOnlyCollection<string> CountErrors => _countErrors;
 
-    public void Listening(string localEndPoint) => _events.Enqueue($"listening {localEndPoint}");
+    public void Listening(string localEndPoint) => _events.Enqueue((null, $"listening {localEndPoint}"));
 
-    public void Connecting(string remoteEndPoint, int attempt) => _events.Enqueue($"connecting {remoteEndPoint} {attempt}");
+    public void Connecting(string remoteEndPoint, int attempt) => _events.Enqueue((null, $"connecting {remoteEndPoint} {attempt}"));
 
     public void Reconnecting(string reason, TimeSpan delay, int attempt, int maxAttempts, long unanswered) =>
-        _events.Enqueue($"reconnecting {attempt} of {maxAttempts}");
+        _events.Enqueue((null, $"reconnecting {attempt} of {maxAttempts}"));
 
-    public void Stopping() => _events.Enqueue("stopping");
+    public void Stopping() => _events.Enqueue((null, "stopping"));
 
-    public void Finished(bool succeeded, string summary) => _events.Enqueue($"finished {succeeded}");
+    public void Finished(bool succeeded, string summary) => _events.Enqueue((null, $"finished {succeeded}"));
 
     public void ConnectionOpened(ConnectionInfo connection)
     {
@@ -64,13 +68,13 @@ public sealed class RecordingObserver : IExchangeObserver
 
         _lastCount[connection.Id] = 0;
         _opened.Enqueue(connection.Id);
-        _events.Enqueue($"{Name(connection)} opened");
+        _events.Enqueue((connection.Id, "opened"));
     }
 
-    public void ServerGreeted(ConnectionInfo connection, string greeting) => _events.Enqueue($"{Name(connection)} greeted {greeting}");
+    public void ServerGreeted(ConnectionInfo connection, string greeting) => _events.Enqueue((connection.Id, $"greeted {greeting}"));
 
     public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) =>
-        _events.Enqueue($"{Name(connection)} handshake {dialect} {version}");
+        _events.Enqueue((connection.Id, $"handshake {dialect} {version}"));
 
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
@@ -87,11 +91,11 @@ public sealed class RecordingObserver : IExchangeObserver
     public void RequestRejected(ConnectionInfo connection, ProtocolError error)
     {
         _rejections.Enqueue((connection.Id, error));
-        _events.Enqueue($"{Name(connection)} rejected {(int)error.Code}");
+        _events.Enqueue((connection.Id, $"rejected {(int)error.Code}"));
     }
 
     public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) =>
-        _events.Enqueue($"{Name(connection)} goodbye {initiator} {count}");
+        _events.Enqueue((connection.Id, $"goodbye {initiator} {count}"));
 
     public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count)
     {
@@ -101,11 +105,8 @@ public sealed class RecordingObserver : IExchangeObserver
         }
 
         _closed.Enqueue((connection.Id, reason, count));
-        _events.Enqueue($"{Name(connection)} closed {reason} {count}");
+        _events.Enqueue((connection.Id, $"closed {reason} {count}"));
     }
-
-    private string Name(ConnectionInfo connection) =>
-        _ordinals.TryGetValue(connection.Id, out int ordinal) ? ordinal.ToString(CultureInfo.InvariantCulture) : $"unopened {connection.Id}";
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds; false if it never did.</summary>
     public async Task<bool> WaitUntilAsync(Func<RecordingObserver, bool> condition, TimeSpan? timeout = null)
