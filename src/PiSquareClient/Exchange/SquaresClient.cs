@@ -100,10 +100,14 @@ public sealed class SquaresClient
                 }
 
                 TimeSpan delay = _options.Retry.DelayFor(failuresInARow, _random);
+
+                // The wait starts before it is announced, so that whoever hears "reconnecting in 2 s" (or moves
+                // a test's clock on hearing it) sees the reconnect exactly that long after.
+                Task wait = Task.Delay(delay, _time, cancellationToken);
                 _observer.Reconnecting(ex.Message, delay, failuresInARow, _options.Retry.MaxRetries, requests.Count - tally.Answered);
                 try
                 {
-                    await Task.Delay(delay, _time, cancellationToken);
+                    await wait;
                 }
                 catch (OperationCanceledException)
                 {
