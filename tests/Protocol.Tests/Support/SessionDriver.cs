@@ -1,4 +1,5 @@
 using System.Buffers;
+using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Sessions;
 using IotSquares.TestKit;
 
@@ -64,5 +65,5 @@ internal sealed class SessionDriver(IServerSession session)
 
     public void WriteShutdown() => Session.WriteShutdown(_output);
 
-    public void WriteFatalError(Errors.ProtocolError error) => Session.WriteFatalError(_output, error);
+    public void WriteFatalError(ProtocolError error) => Session.WriteFatalError(_output, error);
 }
