@@ -6,6 +6,7 @@ using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Numbers;
 using IotSquares.Protocol.Sessions;
 using IotSquares.Protocol.Textbook;
+using IotSquares.TestKit;
 
 namespace IotSquares.Protocol.Fuzz;
 
@@ -124,7 +125,7 @@ internal static class Targets
         {
             seen.Add(read);
             contiguous.AddRange(read);
-            ReadOnlySequence<byte> segmented = Segments.Create(seen);
+            ReadOnlySequence<byte> segmented = ChunkedSequence.Create(seen);
             ReadOnlySequence<byte> flat = new(contiguous.ToArray());
 
             DetectionResult dialect = DialectDetector.Detect(segmented);
@@ -148,12 +149,11 @@ internal static class Targets
         var observer = new CountingObserver();
         var connection = new ConnectionInfo(1, "fuzz");
         IServerSession? session = null;
-        List<ReadOnlyMemory<byte>> unconsumed = [];
+        var reads = new ReadLoopBuffer();
         bool closing = false;
         foreach (byte[] read in input.Reads)
         {
-            unconsumed.Add(read);
-            ReadOnlySequence<byte> buffer = Segments.Create(unconsumed);
+            ReadOnlySequence<byte> buffer = reads.Append(read);
             if (session is null)
             {
                 DetectionResult detected = DialectDetector.Detect(buffer);
@@ -177,7 +177,7 @@ internal static class Targets
             long before = buffer.Length;
             SessionStatus status = session.Process(ref buffer, output);
             Expect(buffer.Length <= before, "Process grew the buffer");
-            unconsumed = Segments.Rest(buffer);
+            reads.Keep(buffer);
             if (status.IsClosing)
             {
                 closing = true;
@@ -251,11 +251,10 @@ internal static class Targets
     private static List<string> Feed(IEnumerable<byte[]> reads, Parser parse)
     {
         var messages = new List<string>();
-        List<ReadOnlyMemory<byte>> unconsumed = [];
+        var loop = new ReadLoopBuffer();
         foreach (byte[] read in reads)
         {
-            unconsumed.Add(read);
-            ReadOnlySequence<byte> buffer = Segments.Create(unconsumed);
+            ReadOnlySequence<byte> buffer = loop.Append(read);
             long before = buffer.Length;
             while (parse(ref buffer, out string message))
             {
@@ -270,7 +269,7 @@ internal static class Targets
                 before = buffer.Length;
             }
 
-            unconsumed = Segments.Rest(buffer);
+            loop.Keep(buffer);
         }
 
         return messages;

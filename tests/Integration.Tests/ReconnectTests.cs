@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Numerics;
-using System.Text.RegularExpressions;
 using IotSquares.Client;
 using IotSquares.Client.Exchange;
 using IotSquares.Integration.Tests.Support;
@@ -12,7 +10,7 @@ namespace IotSquares.Integration.Tests;
 /// exactly the requests not yet answered. Every test checks the whole result: every square, once,
 /// in order, each verified.
 /// </summary>
-public sealed partial class ReconnectTests
+public sealed class ReconnectTests
 {
     private static readonly RetryPolicy Quick = new(20, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(500));
 
@@ -69,20 +67,21 @@ public sealed partial class ReconnectTests
         Assert.Equal(0, result.Verified);
     }
 
-    [Fact]
-    public async Task A_wrong_square_is_never_retried()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public async Task A_wrong_square_ends_the_run_with_exit_4_and_is_never_retried(int window)
     {
-        await using TestServer server = await TestServer.StartAsync();
+        await using LyingServer liar = LyingServer.Start(lieAbout: 5);
 
-        // The proxy cannot lie about numbers, so the lie comes from a server that squares badly: a
-        // request past its digit limit is refused (402, an answer), and the run reports it without retrying.
-        await using TestServer strict = await TestServer.StartAsync(("MaxDigits", "5"), ("MaxLineLength", "128"));
-        var (result, _) = await Clients.RunAsync(strict.Port, o => o with { Start = 99_998, Count = 4, Retry = Quick });
+        var (result, events) = await Clients.RunAsync(liar.Port, o => o with { Start = 0, Count = 10, Pipeline = window, Retry = Quick });
 
-        Assert.Equal(ClientExitCodes.Refused, result.ExitCode);
-        Assert.Equal(2, result.Verified);
-        Assert.Equal(2, result.Errors);
+        Assert.Equal(ClientExitCodes.WrongSquare, result.ExitCode);
+        Assert.Contains("wrong square for 5: expected 25, the server sent 26", result.Message);
+        Assert.Equal(5, result.Verified); // 0..4 verified; the lie about 5 stops the run
         Assert.Equal(0, result.Reconnects);
+        Assert.Equal(1, liar.Connections);
+        AssertEverySquareOnceInOrder(events, 0, 5);
     }
 
     public static TheoryData<DialectChoice, int> KillModes => new()
@@ -94,49 +93,42 @@ public sealed partial class ReconnectTests
 
     [Theory]
     [MemberData(nameof(KillModes))]
-    public async Task The_client_rides_out_a_server_killed_with_SIGKILL_and_restarted(DialectChoice dialect, int window)
+    public async Task The_client_rides_out_a_server_killed_with_SIGKILL_and_restarted_on_the_same_port(DialectChoice dialect, int window)
     {
-        int port = FreePort();
-        Process first = await StartServerAsync(port);
-        const long count = 40_000;
+        await using ServerProcess first = await ServerProcess.StartAsync([]);
+        const long count = 10_000;
         BigInteger start = BigInteger.Pow(10, 12);
         var events = new RecordingObserver();
-        Task<(ExchangeResult Result, RecordingObserver Events)> run = Clients.RunAsync(port, o => o with
+
+        // The client is held inside its 2,000th square until the server has been killed and restarted,
+        // so the kill always lands mid-run, however fast or slow this machine is.
+        using var hold = new HoldAtSquare(2_000);
+        var options = new ClientOptions
         {
+            Host = "127.0.0.1",
+            Port = first.Port,
+            ReceiveTimeout = TimeSpan.FromSeconds(20),
             Dialect = dialect,
             Pipeline = window,
             Count = count,
             Start = start,
             Retry = new RetryPolicy(30, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500)),
-        }, events);
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        Task<ExchangeResult> run = Task.Run(() => new SquaresClient(options, [events, hold]).RunAsync(timeout.Token));
 
-        Process? second = null;
-        try
-        {
-            Assert.True(await events.WaitUntilAsync(e => e.SquaresServed >= 2_000, TimeSpan.FromSeconds(60)), "the exchange never got going");
-            first.Kill(); // SIGKILL: no goodbye, no FIN from the application, replies in flight lost.
-            await first.WaitForExitAsync();
-            long atKill = events.SquaresServed;
-            second = await StartServerAsync(port);
+        await hold.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        await first.KillAsync(); // SIGKILL: no goodbye, no FIN from the application, replies in flight lost.
 
-            var (result, _) = await run.WaitAsync(TimeSpan.FromMinutes(3));
+        // The same port on purpose: it is the one the client keeps calling. The helper waits for it to be free.
+        await using ServerProcess second = await ServerProcess.StartAsync([], port: first.Port);
+        hold.Release();
+        ExchangeResult result = await run.WaitAsync(TimeSpan.FromMinutes(3));
 
-            Assert.True(result.Succeeded, result.Message);
-            Assert.True(atKill < count, "the server was killed after the exchange had already finished");
-            Assert.Equal(count, result.Verified);
-            Assert.True(result.Reconnects >= 1);
-            AssertEverySquareOnceInOrder(events, start, count);
-        }
-        finally
-        {
-            first.Dispose();
-            if (second is not null)
-            {
-                second.Kill();
-                await second.WaitForExitAsync();
-                second.Dispose();
-            }
-        }
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal(count, result.Verified);
+        Assert.True(result.Reconnects >= 1);
+        AssertEverySquareOnceInOrder(events, start, count);
     }
 
     private static void AssertEverySquareOnceInOrder(RecordingObserver events, BigInteger start, long count)
@@ -150,34 +142,4 @@ public sealed partial class ReconnectTests
             Assert.Equal((value * value).ToString(), squared[i].Square);
         }
     }
-
-    private static async Task<Process> StartServerAsync(int port)
-    {
-        Process server = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "PiSquareServer.dll"), "--port", port.ToString(), "--bind", "127.0.0.1"]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        timeout.Token.Register(() => server.Kill());
-        while (await server.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
-        {
-            if (ListeningLine().IsMatch(line))
-            {
-                // Keep draining its output so that a chatty server never blocks on a full pipe.
-                _ = server.StandardOutput.ReadToEndAsync(CancellationToken.None);
-                _ = server.StandardError.ReadToEndAsync(CancellationToken.None);
-                return server;
-            }
-        }
-
-        server.Kill();
-        throw new InvalidOperationException("the server exited before listening: " + await server.StandardError.ReadToEndAsync());
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:\d+")]
-    private static partial Regex ListeningLine();
 }

@@ -1,5 +1,3 @@
-using IotSquares.Protocol.Errors;
-
 namespace IotSquares.Protocol.Tests;
 
 public class ProtocolLimitsTests
@@ -46,17 +44,5 @@ public class ProtocolLimitsTests
     public void A_reply_line_has_room_for_the_square_of_the_longest_request(int maxDigits, int maxLineLength, int expected)
     {
         Assert.Equal(expected, new ProtocolLimits { MaxDigits = maxDigits, MaxLineLength = maxLineLength }.MaxReplyLineLength);
-    }
-
-    [Fact]
-    public void Errors_know_which_close_the_connection()
-    {
-        foreach (ErrorCode code in Enum.GetValues<ErrorCode>().Where(static c => c != ErrorCode.None))
-        {
-            Assert.Equal((int)code >= 500, ProtocolError.For(code).ClosesConnection);
-            Assert.Equal($"ERR {(int)code} {ProtocolError.Describe(code)}", ProtocolError.For(code).ToString());
-        }
-
-        Assert.Equal("error 999", ProtocolError.Describe((ErrorCode)999));
     }
 }

@@ -449,7 +449,7 @@ internal sealed class BenchRunner
 
         try
         {
-            int port = Servers.FreePort();
+            int port = FreePort.OnLoopback();
             using ChildProcess child = start(port);
             try
             {

@@ -27,14 +27,6 @@ internal static class Servers
     /// <summary>True for a .dll run by the dotnet host, false for an executable.</summary>
     public static bool IsAssembly(string server) => server.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A port that was free a moment ago on 127.0.0.1 (for timing a start, where the port must be known beforehand).</summary>
-    public static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
     /// <summary>
     /// Tries to connect to 127.0.0.1:<paramref name="port"/> every millisecond until it succeeds; returns the
     /// child's time since Process.Start at that moment. The probe connection is closed at once.

@@ -21,6 +21,7 @@ public sealed class SquaresClient
     private readonly ClientOptions _options;
     private readonly ExchangeObservers _observer;
     private readonly Random _random;
+    private readonly TimeProvider _time;
     private readonly SocketSpinning _spinning;
 
     /// <summary>Creates the client.</summary>
@@ -31,13 +32,16 @@ public sealed class SquaresClient
     /// </param>
     /// <param name="onFault">Told when an observer throws (once at first, then its total at the end); null ignores it.</param>
     /// <param name="random">The source of backoff jitter; null for a new one.</param>
-    public SquaresClient(ClientOptions options, IEnumerable<IExchangeObserver> observers, ObserverFaultHandler? onFault = null, Random? random = null)
+    /// <param name="time">The clock the waits between reconnects run on; null for the system's.</param>
+    public SquaresClient(
+        ClientOptions options, IEnumerable<IExchangeObserver> observers, ObserverFaultHandler? onFault = null, Random? random = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(observers);
         _options = options;
         _observer = new ExchangeObservers(observers, onFault ?? (static (_, _, _) => { }));
         _random = random ?? new Random();
+        _time = time ?? TimeProvider.System;
         _spinning = new SocketSpinning(options.Spin, maxSpinners: 1);
     }
 
@@ -96,10 +100,14 @@ public sealed class SquaresClient
                 }
 
                 TimeSpan delay = _options.Retry.DelayFor(failuresInARow, _random);
+
+                // The wait starts before it is announced, so that whoever hears "reconnecting in 2 s" (or moves
+                // a test's clock on hearing it) sees the reconnect exactly that long after.
+                Task wait = Task.Delay(delay, _time, cancellationToken);
                 _observer.Reconnecting(ex.Message, delay, failuresInARow, _options.Retry.MaxRetries, requests.Count - tally.Answered);
                 try
                 {
-                    await Task.Delay(delay, cancellationToken);
+                    await wait;
                 }
                 catch (OperationCanceledException)
                 {

@@ -21,21 +21,22 @@ namespace IotSquares.Server.Connections;
 internal sealed partial class ConnectionHandler
 {
     private readonly ConnectionInfo _connection;
-    private readonly Socket _socket;
+    private readonly IConnectionTransport _transport;
     private readonly ConnectionSettings _settings;
     private readonly IExchangeObserver _observer;
     private readonly ILogger _logger;
     private readonly LoopHeartbeat? _heartbeat;
     private IServerSession? _session;
 
-    // Set when the client stopped taking our replies: the socket is then dropped, not closed politely.
+    // Set when the client stopped taking our replies: the connection is then dropped, not closed politely.
     private bool _stalled;
 
-    public ConnectionHandler(ConnectionInfo connection, Socket socket, ConnectionSettings settings, IExchangeObserver observer, ILogger logger, LoopHeartbeat? heartbeat = null)
+    public ConnectionHandler(
+        ConnectionInfo connection, IConnectionTransport transport, ConnectionSettings settings, IExchangeObserver observer, ILogger logger, LoopHeartbeat? heartbeat = null)
     {
         _heartbeat = heartbeat;
         _connection = connection;
-        _socket = socket;
+        _transport = transport;
         _settings = settings;
         _observer = observer;
         _logger = logger;
@@ -48,14 +49,11 @@ internal sealed partial class ConnectionHandler
     {
         _observer.ConnectionOpened(_connection);
         CloseReason reason = CloseReason.ConnectionLost;
-        var stream = new NetworkStream(_socket, ownsSocket: false);
-        PipeReader reader = PipeReader.Create(stream, _settings.ReaderOptions);
-        PipeWriter writer = PipeWriter.Create(stream, _settings.WriterOptions);
         try
         {
             // A shutdown wakes the pending read instead of cancelling it, so buffered requests are still answered.
-            using CancellationTokenRegistration wake = shutdown.Register(static r => ((PipeReader)r!).CancelPendingRead(), reader);
-            reason = await ExchangeAsync(reader, writer, abort);
+            using CancellationTokenRegistration wake = shutdown.Register(static r => ((PipeReader)r!).CancelPendingRead(), _transport.Input);
+            reason = await ExchangeAsync(abort);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -72,7 +70,7 @@ internal sealed partial class ConnectionHandler
         {
             LogUnexpected(ex, _connection.Id);
             reason = CloseReason.ProtocolError;
-            await TryWriteInternalErrorAsync(writer);
+            await TryWriteInternalErrorAsync();
         }
         finally
         {
@@ -80,33 +78,30 @@ internal sealed partial class ConnectionHandler
             if (_stalled || abort.IsCancellationRequested)
             {
                 // Replies may be stuck in a full send buffer (a client that stopped reading, or a stop that
-                // ran out of time): completing the writer would wait on them, so drop the socket first.
-                _socket.Dispose();
+                // ran out of time): completing the writer would wait on them, so drop the connection first.
+                _transport.Abort();
             }
 
-            await reader.CompleteAsync();
-            await CompleteQuietlyAsync(writer);
-            await stream.DisposeAsync();
-            await SocketCloser.CloseGracefullyAsync(_socket, _settings.LingerTimeout);
+            await _transport.CloseAsync(_settings.LingerTimeout);
             _observer.ConnectionClosed(_connection, reason, _session?.SquaresServed ?? 0);
         }
     }
 
-    private async Task<CloseReason> ExchangeAsync(PipeReader reader, PipeWriter writer, CancellationToken abort)
+    private async Task<CloseReason> ExchangeAsync(CancellationToken abort)
     {
         // The clock measures progress, not traffic: the greeting must be complete within the handshake
         // timeout, and each later request within the idle timeout. It is re-armed only when a reply is
         // written, so a client trickling one byte at a time (slowloris) is cut off all the same.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        deadline.CancelAfter(_settings.HandshakeTimeout);
+        using var clock = new CancellationTokenSource(_settings.HandshakeTimeout, _settings.Time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort, clock.Token);
+        PipeReader reader = _transport.Input;
         bool replied = false;
-        var spinHistory = default(SpinHistory);
         while (true)
         {
             if (replied)
             {
                 // Right after a reply, the next request of a lockstep client is microseconds away.
-                _settings.Spinning.WaitReadable(_socket, ref spinHistory);
+                _transport.AwaitNextBytesBriefly();
                 replied = false;
             }
 
@@ -120,83 +115,104 @@ internal sealed partial class ConnectionHandler
             }
             catch (OperationCanceledException) when (!abort.IsCancellationRequested)
             {
-                await SayAsync(writer, ProtocolError.For(ErrorCode.TimedOut), abort);
+                await SayAsync(ProtocolError.For(ErrorCode.TimedOut), abort);
                 return CloseReason.TimedOut;
-
             }
 
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (_session is null)
+            (bool readMore, CloseReason? close) = await InspectAsync(result, abort);
+            if (readMore)
             {
-                DetectionResult detected = DialectDetector.Detect(buffer);
-                if (detected == DetectionResult.Unknown)
-                {
-                    await SayAsync(writer, ProtocolError.For(ErrorCode.HandshakeRequired), abort);
-                    return CloseReason.ProtocolError;
-                }
-
-                if (detected == DetectionResult.NeedMoreData)
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    if (result.IsCompleted || result.IsCanceled)
-                    {
-                        return result.IsCanceled ? CloseReason.ServerShutdown : CloseReason.PeerClosed;
-                    }
-
-                    continue;
-                }
-
-                _session = CreateSession(detected);
-            }
-
-            if (_session.Dialect == Dialect.Textbook && !result.IsCompleted && !result.IsCanceled &&
-                buffer.Length <= _settings.Textbook.Limits.MaxLineLength && _socket.Available > 0)
-            {
-                // A textbook message is everything that has arrived (the dialect has no delimiter). The pipe
-                // hands bytes over in pieces of its buffer size, so read on while the socket has more waiting.
-                reader.AdvanceTo(buffer.Start, buffer.End);
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
                 continue;
             }
 
-            SessionStatus status = _session.Process(ref buffer, writer);
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (!status.IsClosing && result.IsCanceled)
+            if (close is null)
             {
-                _session.WriteShutdown(writer);
-                status = SessionStatus.Close(CloseReason.ServerShutdown);
-            }
-            else if (!status.IsClosing && result.IsCompleted)
-            {
-                // The client closed its side; anything left is an unterminated line, which is dropped.
-                status = SessionStatus.Close(CloseReason.PeerClosed);
+                (close, replied) = await ProcessAsync(result, clock, deadline.Token, abort);
             }
 
-            if (writer.UnflushedBytes > 0)
+            if (close is CloseReason reason)
             {
-                // A client that sends but never reads fills the socket buffers and the flush waits:
-                // it gets the idle timeout too, or it would hold its slot for ever.
-                deadline.CancelAfter(_settings.IdleTimeout);
-                try
-                {
-                    _heartbeat?.Waiting();
-                    await writer.FlushAsync(deadline.Token);
-                    _heartbeat?.Busy();
-                }
-                catch (OperationCanceledException) when (!abort.IsCancellationRequested)
-                {
-                    _stalled = true;
-                    LogStalled(_connection.Id, _settings.IdleTimeout);
-                    return CloseReason.TimedOut;
-                }
-
-                replied = true;
-            }
-
-            if (status.IsClosing)
-            {
-                return status.Reason;
+                return reason;
             }
         }
+    }
+
+    // Decides what to do with a read before the session sees it: recognise the dialect from the first
+    // bytes, and let a textbook message (which has no delimiter) gather everything that has arrived.
+    // Returns whether to read more first, or the reason to close without processing.
+    private async ValueTask<(bool ReadMore, CloseReason? Close)> InspectAsync(ReadResult result, CancellationToken abort)
+    {
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        if (_session is null)
+        {
+            switch (DialectDetector.Detect(buffer))
+            {
+                case DetectionResult.Unknown:
+                    await SayAsync(ProtocolError.For(ErrorCode.HandshakeRequired), abort);
+                    return (false, CloseReason.ProtocolError);
+                case DetectionResult.NeedMoreData when result.IsCanceled:
+                    return (false, CloseReason.ServerShutdown);
+                case DetectionResult.NeedMoreData when result.IsCompleted:
+                    return (false, CloseReason.PeerClosed);
+                case DetectionResult.NeedMoreData:
+                    return (true, null);
+                case DetectionResult detected:
+                    _session = CreateSession(detected);
+                    break;
+            }
+        }
+
+        // The input pipe hands bytes over in pieces of its buffer size: read on while more are waiting.
+        bool gathering = _session.Dialect == Dialect.Textbook && !result.IsCompleted && !result.IsCanceled &&
+            buffer.Length <= _settings.Textbook.Limits.MaxLineLength && _transport.HasUnreadBytes;
+        return (gathering, null);
+    }
+
+    // Hands a read to the session and sends its replies in one flush. Returns the reason to close
+    // (null to go on) and whether anything was sent.
+    private async ValueTask<(CloseReason? Close, bool Replied)> ProcessAsync(
+        ReadResult result, CancellationTokenSource clock, CancellationToken deadline, CancellationToken abort)
+    {
+        PipeReader reader = _transport.Input;
+        PipeWriter writer = _transport.Output;
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        SessionStatus status = _session!.Process(ref buffer, writer);
+        reader.AdvanceTo(buffer.Start, buffer.End);
+        if (!status.IsClosing && result.IsCanceled)
+        {
+            _session.WriteShutdown(writer);
+            status = SessionStatus.Close(CloseReason.ServerShutdown);
+        }
+        else if (!status.IsClosing && result.IsCompleted)
+        {
+            // The client closed its side; anything left is an unterminated line, which is dropped.
+            status = SessionStatus.Close(CloseReason.PeerClosed);
+        }
+
+        bool replied = false;
+        if (writer.UnflushedBytes > 0)
+        {
+            // A client that sends but never reads fills the socket buffers and the flush waits:
+            // it gets the idle timeout too, or it would hold its slot for ever.
+            clock.CancelAfter(_settings.IdleTimeout);
+            try
+            {
+                _heartbeat?.Waiting();
+                await writer.FlushAsync(deadline);
+                _heartbeat?.Busy();
+            }
+            catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+            {
+                _stalled = true;
+                LogStalled(_connection.Id, _settings.IdleTimeout);
+                return (CloseReason.TimedOut, false);
+            }
+
+            replied = true;
+        }
+
+        return (status.IsClosing ? status.Reason : null, replied);
     }
 
     private IServerSession CreateSession(DetectionResult dialect) => dialect == DetectionResult.Textbook
@@ -204,8 +220,9 @@ internal sealed partial class ConnectionHandler
         : new FramedServerSession(_settings.Framed, _connection, _observer);
 
     // Says a fatal error in the session's dialect, or as a framed line when no dialect was recognised.
-    private async Task SayAsync(PipeWriter writer, ProtocolError error, CancellationToken abort)
+    private async Task SayAsync(ProtocolError error, CancellationToken abort)
     {
+        PipeWriter writer = _transport.Output;
         if (_session is null)
         {
             FramedCodec.WriteError(writer, error);
@@ -217,8 +234,8 @@ internal sealed partial class ConnectionHandler
         }
 
         // A last word is worth a short wait, not more: the client may have stopped reading.
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        limit.CancelAfter(_settings.LingerTimeout);
+        using var linger = new CancellationTokenSource(_settings.LingerTimeout, _settings.Time);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(abort, linger.Token);
         try
         {
             await writer.FlushAsync(limit.Token);
@@ -229,24 +246,12 @@ internal sealed partial class ConnectionHandler
         }
     }
 
-    private static async Task CompleteQuietlyAsync(PipeWriter writer)
+    private async Task TryWriteInternalErrorAsync()
     {
         try
         {
-            await writer.CompleteAsync();
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The connection is gone; whatever was not sent is lost with it.
-        }
-    }
-
-    private async Task TryWriteInternalErrorAsync(PipeWriter writer)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(_settings.LingerTimeout);
-            await SayAsync(writer, ProtocolError.For(ErrorCode.InternalError), timeout.Token);
+            using var timeout = new CancellationTokenSource(_settings.LingerTimeout, _settings.Time);
+            await SayAsync(ProtocolError.For(ErrorCode.InternalError), timeout.Token);
         }
 #pragma warning disable CA1031 // Best effort on a connection that is already failing.
         catch (Exception)

@@ -7,11 +7,12 @@ using IotSquares.Transport;
 
 namespace IotSquares.Server.Connections;
 
-/// <summary>What every connection shares: the codecs (stateless) and the time limits.</summary>
+/// <summary>What every connection shares: the codecs (stateless), the time limits and the clock they run on.</summary>
 internal sealed class ConnectionSettings
 {
-    public ConnectionSettings(ServerOptions options)
+    public ConnectionSettings(ServerOptions options, TimeProvider time)
     {
+        Time = time;
         ProtocolLimits limits = options.ToLimits();
         Framed = new FramedCodec(limits);
         Textbook = new TextbookCodec(limits);
@@ -24,6 +25,9 @@ internal sealed class ConnectionSettings
     }
 
     public SocketSpinning Spinning { get; }
+
+    /// <summary>The clock every timeout runs on: the system's, or a fake one in tests.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>How the connection's pipe reads from its socket: the read buffer size comes from the options.</summary>
     public StreamPipeReaderOptions ReaderOptions { get; }

@@ -7,6 +7,7 @@ using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Server.Health;
 using IotSquares.Server.Options;
+using IotSquares.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,11 +36,12 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         IEnumerable<IExchangeObserver> observers,
         Heartbeats heartbeats,
         ILogger<ConnectionTracker> logger,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        TimeProvider time)
     {
         _heartbeats = heartbeats;
         _options = options.Value;
-        _settings = new ConnectionSettings(_options);
+        _settings = new ConnectionSettings(_options, time);
         _admission = new ConnectionAdmission(_options.MaxConnections, _options.MaxConnectionsPerAddress);
         _logger = logger;
         _loggerFactory = loggerFactory;
@@ -133,7 +135,8 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         {
             await Task.Yield(); // Leave the accept loop at once; the exchange runs on the thread pool.
             using LoopHeartbeat? heartbeat = _heartbeats.Start($"loop of connection {id}");
-            var handler = new ConnectionHandler(connection, socket, _settings, _observer, _loggerFactory.CreateLogger<ConnectionHandler>(), heartbeat);
+            var transport = new SocketTransport(socket, _settings.Spinning, _settings.ReaderOptions, _settings.WriterOptions);
+            var handler = new ConnectionHandler(connection, transport, _settings, _observer, _loggerFactory.CreateLogger<ConnectionHandler>(), heartbeat);
             await handler.RunAsync(_shutdown.Token, _abort.Token);
         }
         finally

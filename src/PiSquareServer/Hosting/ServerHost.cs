@@ -7,6 +7,7 @@ using IotSquares.Server.Options;
 using IotSquares.Server.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,8 @@ public static class ServerHost
         // shutdown its full configured time, plus room for the lingering closes that follow it.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = server.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        // Every timeout runs on this clock; tests replace it with a fake one to move time by hand.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerEndpoints>();
         builder.Services.AddSingleton<ServerListeners>();
         builder.Services.AddSingleton<IExchangeObserver, LoggingExchangeObserver>();

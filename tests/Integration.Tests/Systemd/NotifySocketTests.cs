@@ -14,7 +14,7 @@ public sealed partial class NotifySocketTests
     public async Task Ready_comes_once_the_port_is_bound_then_status_follows_the_clients_and_stopping_comes_on_SIGTERM()
     {
         using NotifyListener manager = NotifyListener.Bind();
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
 
         await manager.WaitForAsync("READY=1");
         string status = await manager.WaitForAsync(l => l.StartsWith("STATUS=Listening on 127.0.0.1:", StringComparison.Ordinal));
@@ -45,7 +45,7 @@ public sealed partial class NotifySocketTests
     {
         using NotifyListener manager = NotifyListener.Bind();
         DateTime started = DateTime.UtcNow;
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
         string status = await manager.WaitForAsync(l => l.StartsWith("STATUS=Listening", StringComparison.Ordinal));
         int port = int.Parse(StatusLine().Match(status).Groups[1].Value, CultureInfo.InvariantCulture);
 
@@ -74,7 +74,7 @@ public sealed partial class NotifySocketTests
     {
         using NotifyListener manager = NotifyListener.Bind(abstractName: true);
         Assert.StartsWith("@", manager.Address);
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = manager.Address });
 
         await manager.WaitForAsync("READY=1");
         Assert.Equal(0, await server.StopAsync());
@@ -84,15 +84,15 @@ public sealed partial class NotifySocketTests
     [Fact]
     public async Task An_address_it_cannot_speak_is_one_warning_and_the_server_serves_anyway()
     {
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = "vsock:2:1234" });
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = "vsock:2:1234" });
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!server.Output.Any(l => l.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal)))
+        while (!server.RecentLog.Any(l => l.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal)))
         {
             await Task.Delay(50, deadline.Token);
         }
 
         Assert.Equal(0, await server.StopAsync());
-        Assert.Single(server.Output, l => l.Contains("NOTIFY_SOCKET=vsock:2:1234 is not a path or an @abstract name", StringComparison.Ordinal));
+        Assert.Single(server.RecentLog, l => l.Contains("NOTIFY_SOCKET=vsock:2:1234 is not a path or an @abstract name", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"^STATUS=Listening on 127\.0\.0\.1:(\d+); ")]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using IotSquares.TestKit;
 
 namespace IotSquares.Protocol.Tests.Support;
 
@@ -22,11 +23,10 @@ internal static class PipeEmulator
     public static PipeResult<T> Feed<T>(IEnumerable<byte[]> pieces, BufferParser<T> parse, Func<T, bool>? stop = null)
     {
         var items = new List<T>();
-        List<ReadOnlyMemory<byte>> unconsumed = [];
+        var reads = new ReadLoopBuffer();
         foreach (byte[] piece in pieces)
         {
-            unconsumed.Add(piece);
-            ReadOnlySequence<byte> buffer = Sequences.Create(unconsumed);
+            ReadOnlySequence<byte> buffer = reads.Append(piece);
             long before = buffer.Length;
             while (parse(ref buffer, out T item))
             {
@@ -40,14 +40,10 @@ internal static class PipeEmulator
             }
 
             // The rest keeps its segments, as a pipe's reader would see them after AdvanceTo(consumed, examined).
-            unconsumed = [];
-            foreach (ReadOnlyMemory<byte> memory in buffer)
-            {
-                unconsumed.Add(memory);
-            }
+            reads.Keep(buffer);
         }
 
-        return new PipeResult<T>(items, Sequences.Text(Sequences.Create(unconsumed)), Stopped: false);
+        return new PipeResult<T>(items, Sequences.Text(reads.Unconsumed), Stopped: false);
     }
 
     /// <summary>Parses <paramref name="data"/> delivered whole, in one segment.</summary>

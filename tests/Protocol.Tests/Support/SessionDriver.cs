@@ -1,5 +1,7 @@
 using System.Buffers;
+using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Sessions;
+using IotSquares.TestKit;
 
 namespace IotSquares.Protocol.Tests.Support;
 
@@ -10,7 +12,7 @@ namespace IotSquares.Protocol.Tests.Support;
 internal sealed class SessionDriver(IServerSession session)
 {
     private readonly ArrayBufferWriter<byte> _output = new();
-    private List<ReadOnlyMemory<byte>> _unconsumed = [];
+    private readonly ReadLoopBuffer _reads = new();
 
     public IServerSession Session { get; } = session;
 
@@ -18,7 +20,7 @@ internal sealed class SessionDriver(IServerSession session)
     public string Output => Sequences.Text(_output.WrittenSpan);
 
     /// <summary>The bytes the session has not consumed yet.</summary>
-    public string Unconsumed => Sequences.Text(Sequences.Create(_unconsumed));
+    public string Unconsumed => Sequences.Text(_reads.Unconsumed);
 
     /// <summary>The status of the last read.</summary>
     public SessionStatus LastStatus { get; private set; }
@@ -32,14 +34,9 @@ internal sealed class SessionDriver(IServerSession session)
             throw new InvalidOperationException("The session asked to close; a connection loop reads no more.");
         }
 
-        _unconsumed.Add(bytes);
-        ReadOnlySequence<byte> buffer = Sequences.Create(_unconsumed);
+        ReadOnlySequence<byte> buffer = _reads.Append(bytes);
         LastStatus = Session.Process(ref buffer, _output);
-        _unconsumed = [];
-        foreach (ReadOnlyMemory<byte> memory in buffer)
-        {
-            _unconsumed.Add(memory);
-        }
+        _reads.Keep(buffer);
 
         return LastStatus;
     }
@@ -68,5 +65,5 @@ internal sealed class SessionDriver(IServerSession session)
 
     public void WriteShutdown() => Session.WriteShutdown(_output);
 
-    public void WriteFatalError(Errors.ProtocolError error) => Session.WriteFatalError(_output, error);
+    public void WriteFatalError(ProtocolError error) => Session.WriteFatalError(_output, error);
 }

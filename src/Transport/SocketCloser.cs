@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 
-namespace IotSquares.Server.Connections;
+namespace IotSquares.Transport;
 
 /// <summary>Closes a connection so that the last bytes written reach the peer.</summary>
-internal static class SocketCloser
+public static class SocketCloser
 {
     /// <summary>
     /// Sends FIN, then reads and discards until the peer closes too or <paramref name="linger"/> runs
