@@ -29,10 +29,9 @@ internal static class ClientIndicators
         (HardwareOptions options, IReadOnlyList<string> failures) = HardwareSettingsReader.Read(HardwareConfiguration.Load(hardware.Overrides(parse).Select(h => KeyValuePair.Create(h.Key, (string?)h.Value))));
         if (failures.Count > 0)
         {
-            error.WriteLine("PiSquareClient: invalid configuration:");
             foreach (string failure in failures)
             {
-                error.WriteLine("  " + failure);
+                error.WriteLine("PiSquareClient: invalid configuration: " + failure);
             }
 
             return null;
