@@ -9,7 +9,7 @@ LAB_LAN_CLIENT=169.254.10.2
 LAB_MGMT_NET=169.254.250.0/24
 LAB_MGMT_HOST=169.254.250.2
 LAB_MGMT_GUEST=169.254.250.15
-LAB_LAN_IFACE=enp0s3    # virtio-net on PCI slot 3 (the LAN); slot 4 is the management port
+LAB_LAN_IFACE=eth0      # first virtio-net (PCI slot 3, the LAN); raspi-firmware's cmdline.txt sets net.ifnames=0
 
 # prepare_guest <name> <role>: the guest's own copy of the image (sparse), with its
 # pisquare.txt edited on the FAT partition with mtools, as a user would on the SD card.
