@@ -39,6 +39,9 @@ fi
 if [ ! -f "$boot/cmdline.txt" ]; then
     echo 'console=tty0 console=ttyS1,115200 root=LABEL=PISQROOT rw fsck.repair=yes net.ifnames=1 rootwait' > "$boot/cmdline.txt"
 fi
+# raspi-firmware wrote cmdline.txt (root=/dev/mmcblk0p2) before our ROOTPART setting existed: find
+# the root by label instead, on the SD card and on an emulated board's virtio disk alike.
+sed -i -E 's#(^| )root=[^ ]*#\1root=LABEL=PISQROOT#' "$boot/cmdline.txt"
 grep -q 'i2c_arm=on' "$boot/config.txt" || cat "$rootfs/etc/default/raspi-firmware-custom" >> "$boot/config.txt"
 cp "$here/pisquare.txt" "$boot/pisquare.txt"
 

@@ -9,13 +9,13 @@ LAB_LAN_CLIENT=169.254.10.2
 LAB_MGMT_NET=169.254.250.0/24
 LAB_MGMT_HOST=169.254.250.2
 LAB_MGMT_GUEST=169.254.250.15
-LAB_LAN_IFACE=enp0s3    # virtio-net on PCI slot 3 (the LAN); slot 4 is the management port
+LAB_LAN_IFACE=eth0      # first virtio-net (PCI slot 3, the LAN); raspi-firmware's cmdline.txt sets net.ifnames=0
 
 # prepare_guest <name> <role>: the guest's own copy of the image (sparse), with its
 # pisquare.txt edited on the FAT partition with mtools, as a user would on the SD card.
 prepare_guest() {
     local name=$1 role=$2 disk=$LAB_RUN/$1.img address
-    cp --sparse=always "$LAB_IMAGE" "$disk"
+    cp --sparse=always "$LAB_IMAGE" "$disk" || return 1
     if [ "$role" = server ]; then address=$LAB_LAN_SERVER; else address=$LAB_LAN_CLIENT; fi
     {
         echo "# virtual Pi lab: $name"
@@ -30,7 +30,7 @@ prepare_guest() {
         # The emulated board is not a Raspberry Pi: name its GPIO chip and I2C bus explicitly.
         cat "$LAB_HERE/lab-hardware.txt"
     } | sed 's/$/\r/' > "$LAB_RUN/$name.pisquare.txt"    # edited on Windows, CRLF and all
-    mcopy -o -i "$disk@@${LAB_BOOT_OFFSET}" "$LAB_RUN/$name.pisquare.txt" ::pisquare.txt
+    mcopy -o -i "$disk@@${LAB_BOOT_OFFSET}" "$LAB_RUN/$name.pisquare.txt" ::pisquare.txt || return 1
 }
 
 # start_guest <name> <lan: listen|connect> <ssh port>: boots a guest in the background.

@@ -39,10 +39,11 @@ check() {
 
 # wait_until <seconds> <what> <command...>: polls a condition every second, bounded in time.
 wait_until() {
-    local deadline=$((SECONDS + $1)) what=$2; shift 2
+    local limit=$1 what=$2; shift 2
+    local deadline=$((SECONDS + limit))
     while ! "$@" >/dev/null 2>&1; do
         if [ $SECONDS -ge $deadline ]; then
-            log "timed out after $(( $1 + 0 )) s waiting for $what" 2>/dev/null || true
+            log "timed out after $limit s waiting for $what"
             return 1
         fi
         sleep 1

@@ -84,12 +84,13 @@ build_rootfs() {
 
 build_image() {
     local key
-    "$LAB_HERE/install-iotsquares.sh" "$LAB_WORK/rootfs" "$LAB_WORK/publish" "$REPO"
+    # (stage functions run where set -e does not apply: every step says || return 1)
+    "$LAB_HERE/install-iotsquares.sh" "$LAB_WORK/rootfs" "$LAB_WORK/publish" "$REPO" || return 1
     key=$(cache_key "$LAB_WORK/rootfs.key" "$LAB_WORK/publish" "$REPO/deploy/systemd" "$LAB_HERE/stand-in-units")
     if [ -f "$LAB_WORK/image.img" ] && [ "$(cat "$LAB_WORK/image.key" 2>/dev/null)" = "$key" ]; then
         log "image from the cache ($key)"
     else
-        "$REPO/deploy/image/assemble-image.sh" "$LAB_WORK/rootfs" "$LAB_WORK/image.img"
+        "$REPO/deploy/image/assemble-image.sh" "$LAB_WORK/rootfs" "$LAB_WORK/image.img" || return 1
         echo "$key" > "$LAB_WORK/image.key"
     fi
     LAB_IMAGE=$LAB_WORK/image.img
@@ -113,8 +114,8 @@ build_module() {
 boot_guests() {
     mkdir -p "$(dirname "$LAB_KEY")"
     [ -f "$LAB_KEY" ] || ssh-keygen -q -t ed25519 -N '' -C pisquare-lab -f "$LAB_KEY"
-    prepare_guest server server
-    prepare_guest client client
+    prepare_guest server server || return 1
+    prepare_guest client client || return 1
     LAB_LAN_PORT=$(free_port)
     SSH_PORT_SERVER=$(free_port)
     SSH_PORT_CLIENT=$(free_port)
@@ -124,7 +125,7 @@ boot_guests() {
     echo "server ssh: 127.0.0.1:$SSH_PORT_SERVER, client ssh: 127.0.0.1:$SSH_PORT_CLIENT" > "$LAB_RUN/ports.txt"
     local t0=$SECONDS
     start_guest server listen "$SSH_PORT_SERVER"
-    wait_until 30 "the server Pi's LAN socket" lan_port_open
+    wait_until 30 "the server Pi's LAN socket" lan_port_open || return 1
     start_guest client connect "$SSH_PORT_CLIENT"
     wait_until 400 "ssh on the server Pi" ssh_ready server || { tail -n 40 "$LAB_RUN/server.console.log"; return 1; }
     log "server Pi answers ssh after $((SECONDS - t0)) s"
