@@ -70,6 +70,11 @@ public sealed class IndicatorsEndToEndTests : IDisposable
         Assert.Contains("must be one of auto, real, simulated, none, not 'lasers'.", run.Error);
         Assert.Contains("for ssd1306 must be 128x64 or 128x32, not '9x9'.", run.Error);
         Assert.Contains("three different lines", run.Error);
+
+        // Only those reasons, one line each: no host failure logged with a stack trace before them.
+        string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.StartsWith($"{program}: invalid configuration: ", line));
+        Assert.Equal(3, lines.Length);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -31,6 +31,10 @@ internal sealed class ServerRun
         try
         {
             using IHost host = ServerHost.CreateBuilder(_settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+
+            // Every section validated on start (Server, Hardware) is checked here, before the host starts:
+            // the host would otherwise log its own failure with a stack trace before we could say it in one line.
+            host.Services.GetService<IStartupValidator>()?.Validate();
             ServerListeners listeners = host.Services.GetRequiredService<ServerListeners>();
             await listeners.OpenAsync(CancellationToken.None);
             await host.RunAsync();
@@ -38,12 +42,12 @@ internal sealed class ServerRun
         }
         catch (OptionsValidationException ex)
         {
-            foreach (string failure in ex.Failures)
-            {
-                await _error.WriteLineAsync($"{_program}: invalid configuration: {NameOptions(failure)}");
-            }
-
-            return ServerExitCodes.Configuration;
+            return await ReportInvalidAsync([ex]);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // Several sections invalid at once: the start-up validator reports them together.
+            return await ReportInvalidAsync(ex.InnerExceptions.Cast<OptionsValidationException>());
         }
         catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
         {
@@ -63,6 +67,16 @@ internal sealed class ServerRun
             await _error.WriteLineAsync($"{_program}: {ex.Message}");
             return ServerExitCodes.Unavailable;
         }
+    }
+
+    private async Task<int> ReportInvalidAsync(IEnumerable<OptionsValidationException> exceptions)
+    {
+        foreach (string failure in exceptions.SelectMany(e => e.Failures))
+        {
+            await _error.WriteLineAsync($"{_program}: invalid configuration: {NameOptions(failure)}");
+        }
+
+        return ServerExitCodes.Configuration;
     }
 
     // "Server:Port must be ..." about a value typed on the command line reads "--port must be ...".
