@@ -43,7 +43,10 @@ public sealed class ReconnectBackoffTests
         ExchangeResult result = await run.WaitAsync(patience.Token);
 
         Assert.Equal(ClientExitCodes.CannotConnect, result.ExitCode);
-        Assert.Equal(3, result.Reconnects);
+        // Four attempts (the first and three retries), none of which connected: no reconnects.
+        Assert.Equal(4, result.Attempts);
+        Assert.Equal(0, result.Connections);
+        Assert.Equal(0, result.Reconnects);
         DateTimeOffset start = clock.Start;
         Assert.Equal(
             [start, start.AddMinutes(30), start.AddMinutes(90), start.AddMinutes(210)],

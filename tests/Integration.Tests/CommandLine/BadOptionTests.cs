@@ -60,6 +60,7 @@ public sealed class BadOptionTests
         ["--max-digits"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("0", ServerConfig), ("1000001", ServerConfig)],
         ["--max-line-length"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("100", ServerConfig)],
         ["--log-level"] = [("foo", ServerUsage), ("", ServerUsage), ("2", ServerUsage)],
+        ["--diagnostics-slow-observer"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("1001", ServerUsage)],
     };
 
     public static TheoryData<string, string, int> ClientCases => Cases(ClientRows, ClientUsage);
