@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on one machine: builds both programs, starts PiSquareServer on loopback, runs
 # PiSquareClient against it (the textbook's exchange of 0..99, in our framed dialect and then in
-# the textbook's own), and stops the server with SIGTERM as systemd would. Hardware is not
-# touched: on a PC without GPIO or I2C everything runs as it would on a Pi, minus the LEDs.
+# the textbook's own), and stops the server with SIGTERM as systemd would. No GPIO or I2C is
+# touched: the first client run shows its LEDs and OLED display as the simulated hardware draws them
+# in the terminal (only when the output is a terminal; under CI nothing is drawn).
 #
 #   bash scripts/demo.sh                 # port 50007
 #   PORT=50100 bash scripts/demo.sh      # another port
@@ -41,8 +42,8 @@ done
 grep -q "Listening on" "$log" || { echo "The server did not start listening within 10 s" >&2; cat "$log" >&2; exit 1; }
 
 echo
-echo "== PiSquareClient, framed dialect (the default)"
-dotnet "$out/client/PiSquareClient.dll" --host 127.0.0.1 --port "$port"
+echo "== PiSquareClient, framed dialect (the default), with simulated LEDs and display"
+dotnet "$out/client/PiSquareClient.dll" --host 127.0.0.1 --port "$port" --hardware simulated
 
 echo
 echo "== PiSquareClient, the textbook's dialect"

@@ -40,6 +40,11 @@ internal sealed class ServerRun
             await host.RunAsync();
             return ServerExitCodes.Success;
         }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM or Ctrl+C while the host was still starting (before READY=1): a stop, not a failure.
+            return ServerExitCodes.Success;
+        }
         catch (OptionsValidationException ex)
         {
             return await ReportInvalidAsync([ex]);

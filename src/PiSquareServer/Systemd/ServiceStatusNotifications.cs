@@ -77,6 +77,21 @@ internal sealed class ServiceStatusNotifications : IHostedService, IAsyncDisposa
             return; // Never bound: the host fails with its own message (exit 69) and READY is never sent.
         }
 
+        // READY=1 only once the host has started as a whole: a SIGTERM that follows READY at once (a quick
+        // `systemctl restart`) must meet a server that can drain, not one still starting its services.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(end);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // Stopped before it ever started: never ready.
+            }
+        }
+
         string address = string.Join(", ", bound.Select(e => e.ToString()));
         _notifier.Notify(ServiceStates.Ready);
         using CancellationTokenRegistration stopping = _lifetime.ApplicationStopping.Register(() =>
