@@ -2,7 +2,7 @@
 # The main job on one machine: builds both programs, starts PiSquareServer on loopback, runs
 # PiSquareClient against it (the textbook's exchange of 0..99, in our framed dialect and then in
 # the textbook's own), and stops the server with SIGTERM as systemd would. No GPIO or I2C is
-# touched: the first client run shows its LEDs and OLED display as the simulated hardware draws them
+# touched: the second client run shows its LEDs and OLED display as the simulated hardware draws them
 # in the terminal (only when the output is a terminal; under CI nothing is drawn).
 #
 #   bash scripts/demo.sh                 # port 50007
@@ -42,12 +42,12 @@ done
 grep -q "Listening on" "$log" || { echo "The server did not start listening within 10 s" >&2; cat "$log" >&2; exit 1; }
 
 echo
-echo "== PiSquareClient, framed dialect (the default), with simulated LEDs and display"
-dotnet "$out/client/PiSquareClient.dll" --host 127.0.0.1 --port "$port" --hardware simulated
+echo "== PiSquareClient, framed dialect (the default)"
+dotnet "$out/client/PiSquareClient.dll" --host 127.0.0.1 --port "$port"
 
 echo
-echo "== PiSquareClient, the textbook's dialect"
-dotnet "$out/client/PiSquareClient.dll" --host 127.0.0.1 --port "$port" --dialect textbook --quiet
+echo "== PiSquareClient, the textbook's dialect, with simulated LEDs and display"
+dotnet "$out/client/PiSquareClient.dll" --host 127.0.0.1 --port "$port" --dialect textbook --quiet --hardware simulated
 
 echo
 echo "== Stopping the server (SIGTERM)"
