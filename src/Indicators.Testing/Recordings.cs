@@ -25,6 +25,19 @@ public static class Recordings
         return chip;
     }
 
+    /// <summary>Feeds every byte captured in <c>display.i2c</c> (an HD44780 LCD's PCF8574 backpack) to a fresh LCD decoder.</summary>
+    public static Hd44780Decoder DecodeLcd(string directory, int columns, int rows)
+    {
+        var lcd = new Hd44780Decoder(columns, rows);
+        using FileStream capture = File.OpenRead(Path.Combine(directory, "display.i2c"));
+        foreach (byte[] message in CapturingI2cDevice.ReadCapture(capture))
+        {
+            lcd.Feed(message);
+        }
+
+        return lcd;
+    }
+
     /// <summary>The LED changes of <c>leds.log</c>, in order.</summary>
     public static IReadOnlyList<LedChange> ReadLeds(string directory) =>
         File.ReadAllLines(Path.Combine(directory, "leds.log"))

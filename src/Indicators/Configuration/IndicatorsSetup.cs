@@ -1,6 +1,7 @@
 using System.Device.I2c;
 using IotSquares.Indicators.Display;
 using IotSquares.Indicators.Gpio;
+using IotSquares.Indicators.Graphics;
 using IotSquares.Indicators.Hd44780;
 using IotSquares.Indicators.Leds;
 using IotSquares.Indicators.Rendering;
@@ -32,11 +33,11 @@ public static class IndicatorsSetup
             return new RunningIndicators(store, null, backend);
         }
 
-        (IIndicatorDisplay display, IIndicatorLeds leds) = backend switch
+        (IIndicatorDisplay display, IIndicatorLeds leds, TerminalPanel? panel) = backend switch
         {
-            HardwareBackend.Real => (RealDisplay(options, probe, logger), RealLeds(options, probe, logger)),
+            HardwareBackend.Real => (RealDisplay(options, probe, logger), RealLeds(options, probe, logger), null),
             HardwareBackend.Simulated => Simulated(role, options, time),
-            _ => ((IIndicatorDisplay)new NoDisplay(), (IIndicatorLeds)new NoLeds()),
+            _ => ((IIndicatorDisplay)new NoDisplay(), (IIndicatorLeds)new NoLeds(), (TerminalPanel?)null),
         };
         logger.LogInformation("Indicators: {Backend} ({Display}, {Leds}).", backend.ToString().ToLowerInvariant(),
             display is NoDisplay ? "no display" : $"{options.Display.ToString().ToLowerInvariant()} {display.Columns}x{display.Rows} characters",
@@ -44,7 +45,7 @@ public static class IndicatorsSetup
         var renderer = new IndicatorRenderer(store, display,
             e => HardwareHints.ForI2c(e, options.DisplayBus, options.EffectiveAddress), leds, options.RefreshRate, time, logger);
         renderer.Start();
-        return new RunningIndicators(store, renderer, backend);
+        return new RunningIndicators(store, renderer, backend, panel);
     }
 
     /// <summary>What <see cref="HardwareBackend.Auto"/> means here: real on a Pi or with a chip configured, else the terminal if there is one.</summary>
@@ -65,12 +66,9 @@ public static class IndicatorsSetup
         return TerminalPanel.Available() || options.RecordTo.Length > 0 ? HardwareBackend.Simulated : HardwareBackend.None;
     }
 
-    private static (IIndicatorDisplay, IIndicatorLeds) Simulated(IndicatorRole role, HardwareOptions options, TimeProvider time)
+    private static (IIndicatorDisplay, IIndicatorLeds, TerminalPanel?) Simulated(IndicatorRole role, HardwareOptions options, TimeProvider time)
     {
-        // Server panel at the top, the client's below it: in the demo both share one terminal.
-        TerminalPanel? panel = TerminalPanel.Available()
-            ? new TerminalPanel(Console.Out, role == IndicatorRole.Server ? "server Pi" : "client Pi", role == IndicatorRole.Server ? 1 : 20)
-            : null;
+        TerminalPanel? panel = TerminalPanel.Available() ? new TerminalPanel(Console.Out, SimulatedPanel(role, options)) : null;
         Stream? capture = null;
         TextWriter? timeline = null;
         if (options.RecordTo.Length > 0)
@@ -80,9 +78,43 @@ public static class IndicatorsSetup
             timeline = new StreamWriter(Path.Combine(options.RecordTo, "leds.log"), append: false);
         }
 
-        // The simulated display is always the OLED: the picture the terminal can show best.
-        int height = options.Display == DisplayKind.Ssd1306 ? options.DisplaySize.Height : 64;
-        return (new SimulatedDisplay(128, height, capture, panel, options.SimulatedBusHz), new SimulatedLeds(panel, timeline, time));
+        // The display the configuration names, through its real driver: what the terminal shows is what the bus got.
+        (int w, int h) = options.DisplaySize;
+        IIndicatorDisplay display = options.Display switch
+        {
+            DisplayKind.Hd44780 => new SimulatedLcd(w, h, capture, panel, options.SimulatedBusHz, options.EffectiveAddress),
+            DisplayKind.Ssd1306 => new SimulatedDisplay(w, h, capture, panel, options.SimulatedBusHz, options.EffectiveAddress),
+            _ => new NoDisplay(),
+        };
+        if (display is NoDisplay)
+        {
+            capture?.Dispose();
+        }
+
+        IIndicatorLeds leds = options.LedsEnabled ? new SimulatedLeds(panel, timeline, time) : new NoLeds();
+        if (leds is NoLeds)
+        {
+            timeline?.Dispose();
+        }
+
+        return (display, leds, panel);
+    }
+
+    /// <summary>The simulated panel for <paramref name="role"/> before anything is drawn: its title, the display blank, the LEDs dark.</summary>
+    public static PanelContent SimulatedPanel(IndicatorRole role, HardwareOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (int w, int h) = options.DisplaySize;
+        string title = role == IndicatorRole.Server ? "server Pi (simulated)" : "client Pi (simulated)";
+        string address = $"0x{options.EffectiveAddress:X2}";
+        return options.Display switch
+        {
+            DisplayKind.Ssd1306 => new PanelContent(title, $"SSD1306 OLED {w}x{h} at {address}", new MonoFrameBuffer(w, h), null, 0, Pins(options), []),
+            DisplayKind.Hd44780 => new PanelContent(title, $"HD44780 LCD {w}x{h} at {address}", null, Enumerable.Repeat("", h).ToArray(), w, Pins(options), []),
+            _ => new PanelContent(title, "", null, null, 0, Pins(options), []),
+        };
+
+        static LedPins? Pins(HardwareOptions options) => options.LedsEnabled ? options.Leds : null;
     }
 
     private static IIndicatorLeds RealLeds(HardwareOptions options, BoardProbe probe, ILogger logger)

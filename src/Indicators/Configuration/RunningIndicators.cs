@@ -8,12 +8,14 @@ namespace IotSquares.Indicators.Configuration;
 public sealed class RunningIndicators : IAsyncDisposable
 {
     private readonly IndicatorRenderer? _renderer;
+    private readonly IDisposable? _panel;
 
-    internal RunningIndicators(IndicatorStateStore store, IndicatorRenderer? renderer, HardwareBackend backend)
+    internal RunningIndicators(IndicatorStateStore store, IndicatorRenderer? renderer, HardwareBackend backend, IDisposable? panel = null)
     {
         Store = store;
         _renderer = renderer;
         Backend = backend;
+        _panel = panel;
     }
 
     /// <summary>
@@ -35,6 +37,9 @@ public sealed class RunningIndicators : IAsyncDisposable
         {
             await _renderer.DisposeAsync().ConfigureAwait(false);
         }
+
+        // After the renderer's last frame: the terminal panel is left showing the final state.
+        _panel?.Dispose();
 
         Store.Dispose();
     }

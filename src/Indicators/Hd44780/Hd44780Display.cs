@@ -45,6 +45,9 @@ public sealed class Hd44780Display : IIndicatorDisplay
     /// <inheritdoc />
     public string Ellipsis => "..";
 
+    /// <summary>The rows as last written to the LCD, each padded to <see cref="Columns"/> (blank before the first <see cref="Show"/>).</summary>
+    public IReadOnlyList<string> Text => _shown.Select(row => row ?? new string(' ', Columns)).ToArray();
+
     /// <inheritdoc />
     public void Initialize()
     {

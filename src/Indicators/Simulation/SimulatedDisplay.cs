@@ -13,9 +13,15 @@ public sealed class SimulatedDisplay : IIndicatorDisplay
     private readonly TerminalPanel? _panel;
 
     /// <summary>A <paramref name="width"/>x<paramref name="height"/> OLED; <paramref name="capture"/> receives its I2C messages; <paramref name="busHz"/> as on <see cref="CapturingI2cDevice"/>.</summary>
-    public SimulatedDisplay(int width, int height, Stream? capture, TerminalPanel? panel, int busHz = 0)
+    /// <param name="width">Pixels across (128).</param>
+    /// <param name="height">64 or 32.</param>
+    /// <param name="capture">Where the I2C messages go, or null.</param>
+    /// <param name="panel">Where the frames are painted, or null.</param>
+    /// <param name="busHz">See <see cref="CapturingI2cDevice"/>.</param>
+    /// <param name="address">The I2C address the recording names.</param>
+    public SimulatedDisplay(int width, int height, Stream? capture, TerminalPanel? panel, int busHz = 0, int address = 0x3C)
     {
-        _oled = new Ssd1306Display(new CapturingI2cDevice(1, 0x3C, capture, busHz), width, height, shouldDispose: true);
+        _oled = new Ssd1306Display(new CapturingI2cDevice(1, address, capture, busHz), width, height, shouldDispose: true);
         _panel = panel;
     }
 

@@ -5,27 +5,45 @@ using IotSquares.Indicators.Leds;
 namespace IotSquares.Indicators.Simulation;
 
 /// <summary>
-/// Draws what a person would see on the Pi into the terminal: the OLED's frame buffer in braille
-/// characters (2x4 pixels each, so 128x64 is 64x16 characters) framed like the module, and the three LEDs
-/// as coloured dots. Painted in the top-right corner with the cursor saved and restored, so the program's
-/// own output keeps scrolling underneath.
+/// Draws what a person would see on the Pi (<see cref="PanelPicture"/>) in the terminal, in a region of its
+/// own: the bottom rows of the screen are reserved for the panel and the program's output scrolls above
+/// them (a scrolling region, DECSTBM), so neither overwrites the other. When the program ends, the region is
+/// released and the final panel stays on the screen, where later output scrolls it away like any text. A
+/// terminal too small for the panel gets the final panel once, printed at the end.
 /// </summary>
-public sealed class TerminalPanel
+public sealed class TerminalPanel : IDisposable
 {
+    /// <summary>Rows left for the program's own output at least; fewer, and the panel is only drawn at the end.</summary>
+    public const int MinOutputRows = 6;
+
     private readonly TextWriter _out;
-    private readonly string _title;
-    private readonly int _firstRow;
+    private readonly Func<(int Columns, int Rows)> _size;
     private readonly Lock _gate = new();
     private readonly bool[] _leds = new bool[3];
-    private MonoFrameBuffer? _frame;
+    private PanelContent _content;
+    private Mode _mode;
+    private int _screenRows;
+    private int _panelRows;
+    private EventHandler? _onExit;
 
-    /// <summary>Paints on <paramref name="output"/> under <paramref name="title"/> (the role), from terminal row <paramref name="firstRow"/>.</summary>
-    /// <remarks>Server and client in one terminal (the demo) use different rows so their panels do not overlap.</remarks>
-    public TerminalPanel(TextWriter output, string title, int firstRow = 1)
+    /// <summary>Paints on <paramref name="output"/>, starting from <paramref name="initial"/> (the display blank, the LEDs dark).</summary>
+    /// <param name="output">The terminal.</param>
+    /// <param name="initial">The panel's title, display and LEDs; its size is the size of the reserved region.</param>
+    /// <param name="terminalSize">The terminal's columns and rows (the console's window by default).</param>
+    public TerminalPanel(TextWriter output, PanelContent initial, Func<(int Columns, int Rows)>? terminalSize = null)
     {
+        ArgumentNullException.ThrowIfNull(initial);
         _out = output;
-        _title = title;
-        _firstRow = firstRow;
+        _content = initial with { LedsOn = _leds };
+        _size = terminalSize ?? ConsoleSize;
+    }
+
+    private enum Mode
+    {
+        NotStarted,
+        Live,
+        AtEnd,
+        Finished,
     }
 
     /// <summary>Whether painting makes sense: a real terminal, not under systemd (INVOCATION_ID, JOURNAL_STREAM).</summary>
@@ -35,13 +53,39 @@ public sealed class TerminalPanel
         && Environment.GetEnvironmentVariable("JOURNAL_STREAM") is null
         && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
 
-    /// <summary>A new frame was drawn.</summary>
+    /// <summary>The panel as it stands: the lines a person sees.</summary>
+    public IReadOnlyList<string> Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return PanelPicture.Lines(_content with { LedsOn = [.. _leds] });
+            }
+        }
+    }
+
+    /// <summary>An OLED frame was sent to the display (copied: the driver goes on drawing into its own).</summary>
     public void Frame(MonoFrameBuffer frame)
     {
+        ArgumentNullException.ThrowIfNull(frame);
+        var copy = new MonoFrameBuffer(frame.Width, frame.Height);
+        copy.CopyFrom(frame);
         lock (_gate)
         {
-            _frame = frame;
-            Paint();
+            _content = _content with { Frame = copy };
+            Paint(ledsOnly: false);
+        }
+    }
+
+    /// <summary>An LCD shows these rows now.</summary>
+    public void Text(IReadOnlyList<string> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        lock (_gate)
+        {
+            _content = _content with { Text = [.. rows] };
+            Paint(ledsOnly: false);
         }
     }
 
@@ -51,78 +95,112 @@ public sealed class TerminalPanel
         lock (_gate)
         {
             _leds[(int)led] = on;
-            Paint();
+            Paint(ledsOnly: _content.Leds is not null);
         }
     }
 
-    /// <summary>The frame as braille text, one string per character row (also used for docs and logs).</summary>
-    public static IReadOnlyList<string> Braille(MonoFrameBuffer frame)
+    /// <summary>Leaves the final panel on the screen and gives the rows back to the program's output.</summary>
+    public void Dispose()
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        // Braille dot bits: column 0 rows 0-3 = 0x01 0x02 0x04 0x40, column 1 = 0x08 0x10 0x20 0x80.
-        ReadOnlySpan<int> left = [0x01, 0x02, 0x04, 0x40];
-        ReadOnlySpan<int> right = [0x08, 0x10, 0x20, 0x80];
-        var rows = new List<string>();
-        for (int y = 0; y < frame.Height; y += 4)
+        lock (_gate)
         {
-            var line = new StringBuilder(frame.Width / 2);
-            for (int x = 0; x < frame.Width; x += 2)
+            IReadOnlyList<string> lines = PanelPicture.Lines(_content);
+            var text = new StringBuilder();
+            if (_mode == Mode.Live)
             {
-                int dots = 0;
-                for (int dy = 0; dy < 4 && y + dy < frame.Height; dy++)
+                AppendRows(text, lines, 0);
+                // Releasing the region puts the cursor home: go below the panel, so what follows scrolls it up.
+                text.Append("\u001b[r").Append($"\u001b[{_screenRows};1H").Append('\n');
+                AppDomain.CurrentDomain.ProcessExit -= _onExit;
+            }
+            else if (_mode != Mode.Finished)
+            {
+                foreach (string line in lines)
                 {
-                    dots |= frame[x, y + dy] ? left[dy] : 0;
-                    dots |= x + 1 < frame.Width && frame[x + 1, y + dy] ? right[dy] : 0;
+                    text.Append(line).Append('\n');
                 }
-
-                line.Append((char)(0x2800 + dots));
             }
 
-            rows.Add(line.ToString());
+            _mode = Mode.Finished;
+            Write(text);
         }
-
-        return rows;
     }
 
-    private void Paint()
+    private void Paint(bool ledsOnly)
     {
-        IReadOnlyList<string> rows = _frame is null ? [] : Braille(_frame);
-        int width = (_frame?.Width ?? 128) / 2;
-        int column = Math.Max(1, SafeWindowWidth() - width - 3);
-        var text = new StringBuilder("\u001b7");
-        int row = _firstRow;
-        void Line(string content) => text.Append($"\u001b[{row++};{column}H").Append(content);
-        Line($"┌{Pad($" {_title} ", width, '─')}┐");
-        foreach (string r in rows)
+        if (_mode == Mode.NotStarted)
         {
-            // Lit pixels in the OLED's light blue, on black.
-            Line($"│\u001b[38;5;117;40m{r}\u001b[0m│");
+            Start();
+            ledsOnly = false;
         }
 
-        Line($"└{Pad($" {Dot(0, 32)} status {Dot(1, 33)} activity {Dot(2, 31)} error ", width, '─')}┘");
+        if (_mode != Mode.Live)
+        {
+            return;
+        }
+
+        IReadOnlyList<string> lines = PanelPicture.Lines(_content);
+        var text = new StringBuilder("\u001b7");
+        AppendRows(text, lines, ledsOnly ? lines.Count - 1 : 0);
         text.Append("\u001b8");
+        Write(text);
+    }
+
+    // Reserves the bottom rows: make room by scrolling (newlines), step back up, and set the scrolling region
+    // above the panel; saving and restoring the cursor around it keeps the program's output where it was.
+    private void Start()
+    {
+        IReadOnlyList<string> lines = PanelPicture.Lines(_content);
+        (int columns, int rows) = _size();
+        int width = lines.Max(PanelPicture.VisibleWidth);
+        if (rows < lines.Count + MinOutputRows || columns < width + 1)
+        {
+            _mode = Mode.AtEnd;
+            return;
+        }
+
+        _mode = Mode.Live;
+        _screenRows = rows;
+        _panelRows = lines.Count;
+        var text = new StringBuilder();
+        text.Append('\n', _panelRows).Append($"\u001b[{_panelRows}A");
+        text.Append("\u001b7").Append($"\u001b[1;{rows - _panelRows}r").Append("\u001b8");
+        Write(text);
+        // A program that ends without disposing (an unhandled exception) must not leave the terminal's region set.
+        _onExit = (_, _) => Write(new StringBuilder("\u001b7\u001b[r\u001b8"));
+        AppDomain.CurrentDomain.ProcessExit += _onExit;
+    }
+
+    private void AppendRows(StringBuilder text, IReadOnlyList<string> lines, int from)
+    {
+        int top = _screenRows - _panelRows + 1;
+        for (int i = from; i < Math.Min(lines.Count, _panelRows); i++)
+        {
+            text.Append($"\u001b[{top + i};1H\u001b[2K").Append(lines[i]);
+        }
+    }
+
+    // One Write per paint: Console.Out is synchronized, so the program's own lines never land inside a paint.
+    private void Write(StringBuilder text)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
         _out.Write(text.ToString());
         _out.Flush();
     }
 
-    private string Dot(int led, int colour) => _leds[led] ? $"\u001b[1;{colour}m●\u001b[0m" : "○";
-
-    // Pads by visible length: the escape sequences of the dots take no room on screen.
-    private static string Pad(string content, int width, char fill)
-    {
-        int visible = System.Text.RegularExpressions.Regex.Replace(content, "\u001b\\[[0-9;]*m", "").Length;
-        return content + new string(fill, Math.Max(0, width - visible));
-    }
-
-    private static int SafeWindowWidth()
+    private static (int Columns, int Rows) ConsoleSize()
     {
         try
         {
-            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+            return (Console.WindowWidth, Console.WindowHeight);
         }
         catch (IOException)
         {
-            return 80;
+            return (0, 0);
         }
     }
 }
