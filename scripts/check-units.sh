@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the systemd units in deploy/systemd/ with systemd's own tools (CI runs it; the same checks are
+# Checks the systemd units in deploy/systemd/ (and its optional socket-activation/) with systemd's own tools (CI runs it; the same checks are
 # tests in tests/Integration.Tests/Systemd/UnitFileTests.cs): `systemd-analyze verify` must print nothing,
 # and `systemd-analyze security --offline=true` must score every service at MAX_EXPOSURE (2.0) or less.
 # verify insists that ExecStart's binary exists, so it runs against a throwaway root (--root) holding
@@ -31,7 +31,9 @@ done
 failed=0
 printf '| %-24s | %-6s | %-8s |\n' unit verify exposure
 printf '|%s|%s|%s|\n' -------------------------- -------- ----------
-for unit in deploy/systemd/*.service deploy/systemd/*.socket deploy/systemd/*.timer; do
+# Services first: a socket unit is verified with the service it starts beside it. The optional units in
+# subfolders (socket-activation/) are checked as well.
+for unit in deploy/systemd/*.service deploy/systemd/*.socket deploy/systemd/*.timer deploy/systemd/*/*.socket; do
     [ -e "$unit" ] || continue
     name="$(basename "$unit")"
     cp "$unit" "$root/etc/systemd/system/$name"

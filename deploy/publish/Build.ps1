@@ -53,10 +53,30 @@ function Invoke-PiBuild {
             throw (New-PiError -Kind Build -Detail $warnings -Message "$name has $($warnings.Count) trim/AOT warning(s) for $Runtime; a Pi build must have none")
         }
         if ($result.ExitCode -ne 0) {
+            Assert-PiRuntimePacks -Log $log -Runtime $Runtime
             $errors = @($log | Where-Object { $_ -match '\b(error|warning)\b' } | Sort-Object -Unique | Select-Object -First 20)
             throw (New-PiError -Kind Build -Detail $errors -Message "dotnet publish of $name for $Runtime failed (exit $($result.ExitCode))")
         }
     }
+}
+
+function Assert-PiRuntimePacks {
+    <#
+    .SYNOPSIS A build for a runtime whose .NET packs the NuGet sources do not have fails in restore (NU1101): say
+    which packs are missing and what to do, instead of a page of restore errors.
+    .DESCRIPTION A self-contained build for linux-arm needs Microsoft.NETCore.App.Runtime.linux-arm and
+    Microsoft.NETCore.App.Host.linux-arm (Native AOT also runtime.linux-arm.Microsoft.DotNet.ILCompiler). The public
+    NuGet gallery has them; a mirror or offline feed that carries only the linux-arm64 packs does not.
+    #>
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string[]] $Log, [Parameter(Mandatory)] [string] $Runtime)
+    $pattern = "NU1101: Unable to find package ((?:Microsoft\.[A-Za-z]+\.App\.(?:Runtime|Host)|runtime)\.$([regex]::Escape($Runtime))(?:\.Microsoft\.DotNet\.ILCompiler)?)\. .*in source\(s\): (.*?)(?: \[|$)"
+    $found = @($Log | ForEach-Object { [regex]::Match($_, $pattern) } | Where-Object Success)
+    if ($found.Count -eq 0) { return }
+    $packs = @($found | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
+    $sources = @($found | ForEach-Object { $_.Groups[2].Value.Trim() } | Sort-Object -Unique) -join ', '
+    $instead = if ($Runtime -eq 'linux-arm') { '; or flash Raspberry Pi OS (64-bit) and use the default -Runtime linux-arm64' } else { '' }
+    throw (New-PiError -Kind Build -Message ("the .NET packs for $Runtime are not on your NuGet source(s) ($sources): $($packs -join ', '); " +
+            "a $Runtime build needs them (the public NuGet gallery has them for every .NET release, a mirror or offline feed may not: ``dotnet nuget list source``)$instead"))
 }
 
 function Assert-PiAotToolchain {

@@ -94,6 +94,46 @@ public sealed partial class BuildTests(PiBuildFixture build) : IClassFixture<PiB
         }
     }
 
+    [PublishFact]
+    public async Task The_32_bit_build_is_an_arm_elf_or_one_line_naming_the_missing_dotnet_packs()
+    {
+        string artifacts = Path.Combine(Path.GetTempPath(), "pisquare-deploy-tests", "arm32-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            ProcessRunner.Result run = await Publish.RunAsync(["-BuildOnly", "-Runtime", "linux-arm", "-ArtifactsPath", artifacts], TimeSpan.FromMinutes(45));
+
+            if (run.ExitCode == 0)
+            {
+                // The packs are served: both programs must be 32-bit ARM (EM_ARM) files, reported as such.
+                foreach (string program in new[] { "PiSquareServer", "PiSquareClient" })
+                {
+                    byte[] bytes = File.ReadAllBytes(Path.Combine(artifacts, program));
+                    Assert.True(bytes is [0x7F, (byte)'E', (byte)'L', (byte)'F', ..], $"{program} is not an ELF file");
+                    Assert.Equal(1, bytes[4]); // ELFCLASS32
+                    Assert.Equal(0x28, bytes[18] | (bytes[19] << 8)); // EM_ARM
+                    Assert.Matches($@"(?m)^\s*{program}\s+\S+ MB\s+32-bit ELF, linux-arm\b", run.Output);
+                }
+
+                return;
+            }
+
+            // Not served by this machine's feed (see docs/SYSTEMD.md): exit 3 and one line naming the packs and the way out.
+            Assert.True(run.ExitCode == 3, run.ToString());
+            string[] said = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Single(said);
+            Assert.Matches(@"^publish\.ps1: the \.NET packs for linux-arm are not on your NuGet source\(s\) \(.+\): .*Microsoft\.NETCore\.App\.Runtime\.linux-arm\b", said[0]);
+            Assert.Contains("-Runtime linux-arm64", said[0], StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(artifacts, "PiSquareServer")));
+        }
+        finally
+        {
+            if (Directory.Exists(artifacts))
+            {
+                Directory.Delete(artifacts, recursive: true);
+            }
+        }
+    }
+
     [GeneratedRegex(@"GLIBC_(2\.\d+(?:\.\d+)?)\x00")]
     private static partial Regex GlibcVersion();
 }

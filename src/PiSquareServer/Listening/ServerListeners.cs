@@ -27,7 +27,10 @@ public sealed class ServerListeners : IDisposable
     /// <summary>The open sockets; empty before <see cref="OpenAsync"/>.</summary>
     public IReadOnlyList<Socket> Sockets => _sockets ?? [];
 
-    /// <summary>Binds every address of the <c>Bind</c> setting on the port, once; later calls return at once.</summary>
+    /// <summary>
+    /// Binds every address of the <c>Bind</c> setting on the port, once (or takes the sockets systemd passed,
+    /// see <see cref="SocketActivation"/>); later calls return at once.
+    /// </summary>
     /// <exception cref="ListenFailedException">The port is taken, or the address cannot be bound.</exception>
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
@@ -41,8 +44,13 @@ public sealed class ServerListeners : IDisposable
 
             try
             {
-                IReadOnlyList<IPAddress> addresses = await ListenAddresses.ResolveAsync(_options.Bind, cancellationToken).ConfigureAwait(false);
-                _sockets = ListenerFactory.Open(addresses, _options.Port);
+                // Started by a .socket unit: serve on systemd's socket; its ListenStream= decides address and port.
+                _sockets = SocketActivation.TakeListeners();
+                if (_sockets is null)
+                {
+                    IReadOnlyList<IPAddress> addresses = await ListenAddresses.ResolveAsync(_options.Bind, cancellationToken).ConfigureAwait(false);
+                    _sockets = ListenerFactory.Open(addresses, _options.Port);
+                }
             }
             catch (SocketException ex)
             {
