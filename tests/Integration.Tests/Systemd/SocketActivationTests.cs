@@ -87,7 +87,7 @@ public sealed class SocketActivationTests
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("dotnet is not on PATH");
 
-    private static Task DrainAsync(Process process, List<string> lines) => Task.WhenAll(Drain(process.StandardError), Drain(process.StandardOutput));
+    private static Task DrainAsync(Process process, List<string> lines) => Task.WhenAll(Drain(process.StandardError, lines), Drain(process.StandardOutput, lines));
 
     private static async Task Drain(StreamReader reader, List<string> lines)
     {
