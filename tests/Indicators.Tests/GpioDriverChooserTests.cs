@@ -10,6 +10,7 @@ public sealed class GpioDriverChooserTests
     public static TheoryData<string, int, string, LibgpiodVersion> Pis => new()
     {
         { "pi3-bookworm", 0, "pinctrl-bcm2835", LibgpiodVersion.V1 },
+        { "pi3-trixie", 0, "pinctrl-bcm2835", LibgpiodVersion.V2 },
         { "pi4-bookworm", 0, "pinctrl-bcm2711", LibgpiodVersion.V1 },
         { "pi4-trixie", 0, "pinctrl-bcm2711", LibgpiodVersion.V2 },
         { "pi5-bookworm-old-kernel", 4, "pinctrl-rp1", LibgpiodVersion.V1 },
@@ -130,7 +131,8 @@ public sealed class GpioDriverChooserTests
 
     private static FakeBoard Make(string board) => board switch
     {
-        "pi3-bookworm" => FakeBoard.Pi3Bookworm(),
+        "pi3-bookworm" => FakeBoard.Pi3(2),
+        "pi3-trixie" => FakeBoard.Pi3(3),
         "pi4-bookworm" => FakeBoard.Pi4(2),
         "pi4-trixie" => FakeBoard.Pi4(3),
         "pi5-bookworm-old-kernel" => FakeBoard.Pi5(olderKernel: true, 2),

@@ -19,9 +19,9 @@ internal sealed class FakeBoard : IDisposable
 
     public string Root { get; }
 
-    /// <summary>Raspberry Pi 3 on bookworm: pinctrl-bcm2835 at gpiochip0, libgpiod 1.6.</summary>
-    public static FakeBoard Pi3Bookworm() => new FakeBoard("Raspberry Pi 3 Model B Plus Rev 1.3")
-        .Chip(0, 512, "pinctrl-bcm2835", 54, "3f200000.gpio").Chip(1, 566, "raspberrypi-exp-gpio", 8, "soc:firmware:gpio").Libgpiod(2);
+    /// <summary>Raspberry Pi 3: pinctrl-bcm2835 at gpiochip0; libgpiod 1.6 (bookworm) or 2.2 (trixie).</summary>
+    public static FakeBoard Pi3(int libgpiodSoname) => new FakeBoard("Raspberry Pi 3 Model B Plus Rev 1.3")
+        .Chip(0, 512, "pinctrl-bcm2835", 54, "3f200000.gpio").Chip(1, 566, "raspberrypi-exp-gpio", 8, "soc:firmware:gpio").Libgpiod(libgpiodSoname);
 
     /// <summary>Raspberry Pi 4: pinctrl-bcm2711 at gpiochip0; libgpiod 1.6 (bookworm) or 2.2 (trixie).</summary>
     public static FakeBoard Pi4(int libgpiodSoname) => new FakeBoard("Raspberry Pi 4 Model B Rev 1.5")
