@@ -21,7 +21,8 @@ Builds PiSquareServer and PiSquareClient for the Raspberry Pi and deploys them t
 A second run with nothing changed copies nothing and restarts nothing. -WhatIf prints every command
 (local and remote) without running any.
 
-Exit codes: 0 done; 1 unexpected failure; 2 bad parameters; 3 build failed or has trim/AOT warnings;
+Exit codes: 0 done; 1 unexpected failure; 2 bad parameters; 3 build failed, has trim/AOT warnings, or
+the runtime's .NET packs are not on the NuGet source;
 4 a Pi cannot be reached over ssh; 5 no passwordless sudo; 6 wrong architecture or old glibc;
 7 a service failed to start (its journal is printed); 8 a remote step failed.
 
@@ -49,7 +50,9 @@ The private key for ssh (default: ssh's own choice, ~/.ssh/id_*).
 More ssh options, as ssh's -o takes them (e.g. 'UserKnownHostsFile=/tmp/known_hosts').
 
 .PARAMETER Runtime
-linux-arm64 (Raspberry Pi OS 64-bit, the default) or linux-arm (32-bit Raspberry Pi OS).
+linux-arm64 (Raspberry Pi OS 64-bit, the default) or linux-arm (32-bit Raspberry Pi OS: needs the
+linux-arm .NET runtime packs on your NuGet source; without them the build stops with one line naming
+them, exit 3; not yet run on a Pi, see docs/SYSTEMD.md).
 
 .PARAMETER Flavour
 Aot (Native AOT: one native file, fast start; the default for linux-arm64) or SingleFile (self-contained,
