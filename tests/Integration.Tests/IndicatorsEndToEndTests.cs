@@ -10,7 +10,8 @@ namespace IotSquares.Integration.Tests;
 
 /// <summary>
 /// Both programs with simulated hardware recording what the chips would receive: the server in this
-/// process, the client as the real program; the recordings are decoded as a real SSD1306 would.
+/// process (an SSD1306 OLED), the client as the real program (an HD44780 LCD 20x4); the recordings are
+/// decoded as the real chips would.
 /// </summary>
 public sealed class IndicatorsEndToEndTests : IDisposable
 {
@@ -33,7 +34,8 @@ public sealed class IndicatorsEndToEndTests : IDisposable
         IReadOnlyList<IPEndPoint> bound = await host.Services.GetRequiredService<ServerEndpoints>().Bound;
 
         var client = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient",
-            ["--host", "127.0.0.1", "--port", bound[0].Port.ToString(), "-q", "--hardware", "simulated", "--hardware-record", clientRecord],
+            ["--host", "127.0.0.1", "--port", bound[0].Port.ToString(), "-q", "--hardware", "simulated", "--hardware-record", clientRecord,
+                "--display", "hd44780", "--display-size", "20x4"],
             TimeSpan.FromMinutes(2));
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
@@ -43,19 +45,29 @@ public sealed class IndicatorsEndToEndTests : IDisposable
         host.Dispose();
 
         Assert.True(client.ExitCode == 0, client.Output + client.Error);
-        foreach (string record in new[] { serverRecord, clientRecord })
-        {
-            Ssd1306Decoder oled = Recordings.DecodeDisplay(record);
-            IReadOnlyList<string> lines = FrameTextReader.Lines(oled.VisibleFrame());
-            Assert.True(oled.ChargePumpOn && oled.DisplayOn, record);
-            Assert.Equal(64, oled.VisibleRows);
-            Assert.Equal("99 -> 9801", lines[3]);
-            Assert.Equal("count 100", lines[5]);
-            Assert.Equal("errors 0", lines[7]);
-            // "SERVER 127.0.0.1:port" does not fit 21 characters: the address stays, the role word gives way.
-            Assert.EndsWith($"127.0.0.1:{bound[0].Port}", lines[0]);
-            CheckLeds(Recordings.ReadLeds(record));
-        }
+
+        // The server's SSD1306 OLED 128x64.
+        Ssd1306Decoder oled = Recordings.DecodeDisplay(serverRecord);
+        IReadOnlyList<string> lines = FrameTextReader.Lines(oled.VisibleFrame());
+        Assert.True(oled.ChargePumpOn && oled.DisplayOn, serverRecord);
+        Assert.Equal(64, oled.VisibleRows);
+        Assert.Equal("99 -> 9801", lines[3]);
+        Assert.Equal("count 100", lines[5]);
+        Assert.Equal("errors 0", lines[7]);
+        // "SERVER 127.0.0.1:port" does not fit 21 characters: the address stays, the role word gives way.
+        Assert.EndsWith($"127.0.0.1:{bound[0].Port}", lines[0]);
+
+        // The client's HD44780 LCD 20x4 behind its PCF8574, as the configuration asked.
+        Hd44780Decoder lcd = Recordings.DecodeLcd(clientRecord, 20, 4);
+        Assert.True(lcd.FourBitMode && lcd.DisplayOn && lcd.BacklightOn, clientRecord);
+        Assert.EndsWith($"127.0.0.1:{bound[0].Port}", lcd.Line(0).TrimEnd());
+        Assert.StartsWith("DONE", lcd.Line(1));
+        Assert.Equal("99 -> 9801", lcd.Line(2).TrimEnd());
+        Assert.StartsWith("#100 ", lcd.Line(3));
+        Assert.EndsWith("err 0", lcd.Line(3).TrimEnd());
+
+        CheckLeds(Recordings.ReadLeds(serverRecord));
+        CheckLeds(Recordings.ReadLeds(clientRecord));
     }
 
     [Theory]
