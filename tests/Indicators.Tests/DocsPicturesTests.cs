@@ -25,7 +25,7 @@ public sealed class DocsPicturesTests
     public void The_picture_in_the_docs_is_what_the_display_shows(string name)
     {
         string svg = Render(name);
-        string path = Path.Combine(RepositoryRoot(), "docs", "pictures", name + ".svg");
+        string path = Path.Combine(Repository.Root, "docs", "pictures", name + ".svg");
         if (Environment.GetEnvironmentVariable("IOTSQUARES_UPDATE_DOCS") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -114,18 +114,5 @@ public sealed class DocsPicturesTests
             store.ConnectionClosed(Conversation.First, CloseReason.ConnectionLost, 100);
             store.Finished(false, "gave up after 5 reconnects");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IotSquares.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("IotSquares.sln not found above " + AppContext.BaseDirectory);
     }
 }

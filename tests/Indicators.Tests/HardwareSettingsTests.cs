@@ -30,6 +30,26 @@ public sealed class HardwareSettingsTests
         Assert.Equal((0x3F, (20, 4)), (at3f.EffectiveAddress, at3f.DisplaySize));
     }
 
+    [Theory]
+    [InlineData("src/PiSquareServer/appsettings.json")]
+    [InlineData("deploy/systemd/appsettings.json")]
+    public void The_shipped_settings_let_either_display_kind_be_chosen_alone(string file)
+    {
+        // A kind-dependent value (address, size) pinned in a shipped file would make `--display hd44780` invalid.
+        foreach ((string kind, int address, (int, int) size) in new[] { ("ssd1306", 0x3C, (128, 64)), ("hd44780", 0x27, (16, 2)) })
+        {
+            IConfiguration configuration = new ConfigurationBuilder()
+                .AddJsonFile(Path.Combine(Repository.Root, file), optional: false)
+                .AddInMemoryCollection([KeyValuePair.Create("Hardware:Display:Kind", (string?)kind)])
+                .Build();
+
+            (HardwareOptions options, IReadOnlyList<string> failures) = HardwareSettingsReader.Read(configuration);
+
+            Assert.Empty(failures);
+            Assert.Equal((address, size), (options.EffectiveAddress, options.DisplaySize));
+        }
+    }
+
     [Fact]
     public void Every_bad_value_is_reported_at_once_with_its_key()
     {

@@ -148,23 +148,10 @@ public sealed class LedDocsTableTests
 
     private static List<string[]> TableRows()
     {
-        string wiring = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "wiring.md"));
+        string wiring = File.ReadAllText(Path.Combine(Repository.Root, "docs", "wiring.md"));
         string table = wiring[wiring.IndexOf("| state | green (status) | yellow (activity) | red (error) |", StringComparison.Ordinal)..];
         return [.. table.Split('\n').Skip(2).TakeWhile(l => l.StartsWith('|'))
             .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray())];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IotSquares.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("IotSquares.sln not found above " + AppContext.BaseDirectory);
     }
 
     private sealed record Scenario(IndicatorRole Role, Action<IndicatorStateStore> Make, bool Feed = false, TimeSpan? Skip = null, TimeSpan? Window = null);

@@ -181,6 +181,8 @@ public sealed class TerminalPanel : IDisposable
     }
 
     // One Write per paint: Console.Out is synchronized, so the program's own lines never land inside a paint.
+    // Its standard error goes to the same screen: holding that writer's lock (a synchronized writer locks on
+    // itself) keeps a warning from being printed while the cursor is inside the panel.
     private void Write(StringBuilder text)
     {
         if (text.Length == 0)
@@ -188,8 +190,12 @@ public sealed class TerminalPanel : IDisposable
             return;
         }
 
-        _out.Write(text.ToString());
-        _out.Flush();
+        TextWriter other = ReferenceEquals(_out, Console.Out) ? Console.Error : _out;
+        lock (other)
+        {
+            _out.Write(text.ToString());
+            _out.Flush();
+        }
     }
 
     private static (int Columns, int Rows) ConsoleSize()
