@@ -28,7 +28,7 @@ public sealed class SocketActivationTests
         try
         {
             // The launcher says when its socket is open; the server itself starts only with the first client.
-            await WaitForAsync(() => Lines(stderr).Any(l => l.Contains($"127.0.0.1:{activated}", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "the launcher's socket", stderr);
+            await WaitForAsync(() => Lines(stderr).Any(l => l.Contains($"127.0.0.1:{activated}", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "the launcher's socket", () => Lines(stderr));
 
             (ExchangeResult result, _) = await Clients.RunAsync(activated, o => o with { ReceiveTimeout = TimeSpan.FromSeconds(120), Retry = new RetryPolicy(0, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)) });
 
@@ -55,6 +55,22 @@ public sealed class SocketActivationTests
         }
 
         Assert.Equal(0, launcher.ExitCode);
+    }
+
+    [Fact]
+    public async Task Variables_meant_for_another_process_are_ignored_and_the_server_binds_its_own_port()
+    {
+        // LISTEN_PID names another process (as after a fork): its descriptor 3 is not ours to take.
+        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["LISTEN_FDS"] = "1", ["LISTEN_PID"] = "1" });
+        static bool IsListening(string line) => line.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal);
+        await WaitForAsync(() => server.Output.Any(IsListening), TimeSpan.FromSeconds(60), "listening line", () => server.Output);
+        string listening = server.Output.First(IsListening);
+        int port = int.Parse(listening[(listening.IndexOf("127.0.0.1:", StringComparison.Ordinal) + 10)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+        (ExchangeResult result, _) = await Clients.RunAsync(port);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(0, await server.StopAsync());
     }
 
     private static Process StartLauncher(int activated, int ownPort)
@@ -108,12 +124,12 @@ public sealed class SocketActivationTests
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit, string what, List<string> output)
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit, string what, Func<IEnumerable<string>> output)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(clock.Elapsed < limit, $"no {what} within {limit.TotalSeconds} s:\n{string.Join('\n', Lines(output))}");
+            Assert.True(clock.Elapsed < limit, $"no {what} within {limit.TotalSeconds} s:\n{string.Join('\n', output())}");
             await Task.Delay(50);
         }
     }
