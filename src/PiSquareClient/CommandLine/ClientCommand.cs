@@ -45,7 +45,7 @@ public static class ClientCommand
             "PiSquareClient: sends integers to a PiSquareServer (or the textbook's Python server) and verifies every square.\n" +
             "A lost connection, a silent or a restarting server is retried with backoff; unanswered requests are resent, so every square is verified once, in order.\n" +
             "Durations are written 500ms, 5s, 2m, 1h or hh:mm:ss; a bare number is seconds.\n" +
-            "Exit codes: 0 all verified, 1 usage, 2 cannot connect, 3 protocol error, 4 wrong square, 5 timeout, 6 refused by the server, 7 connection lost, 130 interrupted.")
+            "Exit codes: 0 all verified, 1 usage, 2 cannot connect, 3 protocol error, 4 wrong square, 5 timeout, 6 refused by the server, 7 connection lost, 78 invalid hardware settings, 130 interrupted.")
         {
             host, port, count, start, dialect, pipeline, connectTimeout, receiveTimeout, retries, retryDelay, maxRetryDelay, spin, verbose, quiet,
         };
@@ -92,11 +92,11 @@ public static class ClientCommand
             await using RunningIndicators? indicators = ClientIndicators.Start(parse, hardware, $"{options.Host}:{options.Port}", error);
             if (indicators is null)
             {
-                return ClientIndicators.ConfigurationExitCode;
+                return ClientExitCodes.Configuration;
             }
 
             var client = new SquaresClient(options, [reporter, indicators.Observer], (observer, ex, times) =>
-                error.WriteLine(times == 1 ? $"PiSquareClient: warning: {observer.GetType().Name} failed: {ex.Message}" : $"PiSquareClient: warning: {observer.GetType().Name} failed {times} times in all"));
+                error.WriteLine(times == 1 ? $"PiSquareClient: warning: {observer.GetType().Name} failed: {ex.Message}" : $"PiSquareClient: warning: {observer.GetType().Name} failed {CountText.Format(times)} times in all"));
             ExchangeResult result = await client.RunAsync(cancellationToken);
             reporter.Summary(result);
             return result.ExitCode;

@@ -13,12 +13,6 @@ namespace IotSquares.Client.CommandLine;
 /// </summary>
 internal static class ClientIndicators
 {
-    /// <summary>
-    /// Exit code for an invalid Hardware setting, as the server's (EX_CONFIG): a value of the right form that the
-    /// settings cannot take, from appsettings.json, the environment or the command line.
-    /// </summary>
-    public const int ConfigurationExitCode = 78;
-
     /// <summary>Adds the hardware options to <paramref name="root"/>.</summary>
     public static HardwareCommandLine AddOptions(RootCommand root)
     {

@@ -31,7 +31,7 @@ public sealed partial class ConsoleLogFormatTests
         Assert.Contains(lines, l => l.Contains(" info: server[101] Listening on 127.0.0.1:", StringComparison.Ordinal));
 
         string connection = Assert.Single(lines, l => l.Contains(" exchange[", StringComparison.Ordinal));
-        Assert.Contains($" info: exchange[407] Connection 1: closed (ClientGoodbye) 127.0.0.1:{clientPort}, 1 squares served", connection);
+        Assert.Contains($" info: exchange[407] Connection 1: closed (ClientGoodbye) 127.0.0.1:{clientPort}, 1 square served", connection);
     }
 
     [Fact]
