@@ -80,6 +80,7 @@ public sealed class HardwareCommandLine
         OptionValues.Custom(
             new Option<string>(name) { Description = description },
             form,
+            string.Empty,
             text => isOfForm(text.Trim()) ? (true, text.Trim()) : (false, string.Empty));
 
     private static bool IsAddress(string text) =>

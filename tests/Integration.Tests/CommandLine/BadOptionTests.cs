@@ -37,7 +37,7 @@ public sealed class BadOptionTests
         ["--retries"] = [.. Usage(NotNumbers, ClientUsage), ("-1", ClientUsage), ("1001", ClientUsage)],
         ["--retry-delay"] = [.. Usage(NotDurations, ClientUsage), ("2h", ClientUsage)],
         ["--max-retry-delay"] = [.. Usage(NotDurations, ClientUsage), ("61m", ClientUsage)],
-        ["--spin"] = [.. Usage(NotNumbers, ClientUsage), ("-1", ClientUsage), ("100001", ClientUsage)],
+        ["--spin"] = [.. Usage(NotNumbers, ClientUsage), ("-1", ClientUsage), ("100001", ClientUsage), ("1s", ClientUsage), ("0.5", ClientUsage), ("50 parsecs", ClientUsage)],
         ["--verbose"] = [],
         ["--quiet"] = [],
     });
@@ -55,7 +55,7 @@ public sealed class BadOptionTests
         ["--handshake-timeout"] = [.. Usage(NotDurations, ServerUsage), ("0", ServerConfig), ("2d", ServerConfig)],
         ["--idle-timeout"] = [.. Usage(NotDurations, ServerUsage), ("0ms", ServerConfig), ("1d 1s", ServerConfig)],
         ["--shutdown-timeout"] = [.. Usage(NotDurations, ServerUsage), ("00:00:00", ServerConfig), ("25h", ServerConfig)],
-        ["--spin"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("100001", ServerConfig)],
+        ["--spin"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("0.5", ServerUsage), ("50 parsecs", ServerUsage), ("100001", ServerConfig), ("2s", ServerConfig)],
         ["--read-buffer-size"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("511", ServerConfig), ("1048577", ServerConfig)],
         ["--max-digits"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("0", ServerConfig), ("1000001", ServerConfig)],
         ["--max-line-length"] = [.. Usage(NotNumbers, ServerUsage), ("-1", ServerUsage), ("100", ServerConfig)],
