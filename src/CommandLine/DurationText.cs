@@ -4,7 +4,7 @@ namespace IotSquares.CommandLine;
 
 /// <summary>
 /// The one duration syntax of both programs, on the command line and in settings: a number with a
-/// unit (<c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>1d</c>), several of them (<c>1m30s</c>,
+/// unit (<c>50us</c> or <c>50µs</c>, <c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>1d</c>), several of them (<c>1m30s</c>,
 /// <c>1h 30min</c>), a bare number meaning seconds (systemd's convention: <c>0.2</c>), or
 /// <c>[d.]hh:mm:ss[.fff]</c>. Also the human form used in output.
 /// </summary>
@@ -16,7 +16,7 @@ public static class DurationText
     // Longest first where one unit is a prefix of another ("ms" before "m", "min" before "m").
     private static readonly (string Unit, double Seconds)[] Units =
     [
-        ("us", 1e-6), ("ms", 1e-3), ("min", 60), ("sec", 1), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400),
+        ("us", 1e-6), ("\u00b5s", 1e-6), ("\u03bcs", 1e-6), ("ms", 1e-3), ("min", 60), ("sec", 1), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400),
     ];
 
     // Beyond this, TimeSpan arithmetic overflows; no timeout of ours comes near it.
@@ -117,7 +117,8 @@ public static class DurationText
             }
 
             int unitStart = position;
-            while (position < text.Length && char.IsAsciiLetterLower(text[position]))
+            // Letters, and the micro sign (µs, in either of its two code points).
+            while (position < text.Length && (char.IsAsciiLetterLower(text[position]) || text[position] is '\u00b5' or '\u03bc'))
             {
                 position++;
             }

@@ -6,7 +6,7 @@ public static class ClientExitCodes
     /// <summary>Every square was received and verified.</summary>
     public const int Success = 0;
 
-    /// <summary>The command line is wrong (System.CommandLine prints what and the help).</summary>
+    /// <summary>The command line is wrong: one line on standard error names the option and the accepted form.</summary>
     public const int Usage = 1;
 
     /// <summary>No connection could be made: name not resolved, refused, unreachable, connect timeout.</summary>
@@ -26,6 +26,12 @@ public static class ClientExitCodes
 
     /// <summary>The connection closed or was reset, or the server said goodbye, before every square arrived.</summary>
     public const int ConnectionLost = 7;
+
+    /// <summary>
+    /// A <c>Hardware</c> setting of the right form that the settings cannot take, from appsettings.json, the
+    /// environment or the command line (EX_CONFIG, as the server's).
+    /// </summary>
+    public const int Configuration = 78;
 
     /// <summary>Interrupted by Ctrl+C or SIGTERM (128 + SIGINT).</summary>
     public const int Cancelled = 130;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using IotSquares.Client;
 using IotSquares.Integration.Tests.Support;
 using IotSquares.Server.Hosting;
@@ -10,7 +9,7 @@ using IotSquares.TestKit;
 namespace IotSquares.Integration.Tests;
 
 /// <summary>The two programs as a user runs them: real processes, their output and their exit codes.</summary>
-public sealed partial class CommandLineTests
+public sealed class CommandLineTests
 {
     [Fact]
     public async Task The_client_program_runs_the_seed_exchange_and_prints_greeting_squares_and_summary()
@@ -29,7 +28,7 @@ public sealed partial class CommandLineTests
     [Fact]
     public async Task The_client_program_exits_2_when_nothing_listens_and_says_it_never_connected()
     {
-        int port = FreePort();
+        int port = FreePort.OnLoopback();
 
         var run = await ProcessRunner.RunDotnetProgramAsync("PiSquareClient", ["--host", "127.0.0.1", "--port", port.ToString(), "--retries", "2", "--retry-delay", "50ms"]);
 
@@ -130,17 +129,14 @@ public sealed partial class CommandLineTests
     [Fact]
     public async Task The_server_program_serves_then_stops_gracefully_on_SIGTERM()
     {
-        using Process server = ProcessRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "PiSquareServer.dll"), "--port", "0", "--bind", "127.0.0.1"]);
-        int port = await ReadListeningPortAsync(server);
+        await using ServerProcess server = await ServerProcess.StartAsync([]);
 
-        var (result, _) = await Clients.RunAsync(port, o => o with { Count = 20 });
-        Assert.Equal(0, LinuxProcessCalls.Kill(server.Id, LinuxProcessCalls.SigTerm));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await server.WaitForExitAsync(timeout.Token);
-        string log = await server.StandardOutput.ReadToEndAsync();
+        var (result, _) = await Clients.RunAsync(server.Port, o => o with { Count = 20 });
+        int exitCode = await server.StopAsync();
+        string log = server.Describe();
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.Equal(ServerExitCodes.Success, server.ExitCode);
+        Assert.Equal(ServerExitCodes.Success, exitCode);
         Assert.Contains("info: exchange[407] Connection 1: closed (ClientGoodbye) 127.0.0.1:", log);
         Assert.Contains(", 20 squares served", log);
         Assert.Contains("Stopped", log);
@@ -190,33 +186,15 @@ public sealed partial class CommandLineTests
         Assert.Contains("PISQUARE_Server__", run.Output);
     }
 
-    private static async Task<int> ReadListeningPortAsync(Process server)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            Match match = ListeningLine().Match(line);
-            if (match.Success)
-            {
-                return int.Parse(match.Groups[1].Value);
-            }
-        }
-
-        server.Kill();
-        throw new InvalidOperationException("the server exited before listening: " + await server.StandardError.ReadToEndAsync());
-    }
-
-
     [Fact]
     public async Task The_server_program_takes_durations_in_human_units_from_the_environment()
     {
         // IdleTimeout=5 is five seconds, not TimeSpan's five days (which the validator would refuse).
-        using Process server = StartWithEnvironment("PiSquareServer", ["--port", "0", "--bind", "127.0.0.1", "--handshake-timeout", "1500ms"], ("PISQUARE_Server__IdleTimeout", "5"));
-        int port = await ReadListeningPortAsync(server);
-        using RawConnection silent = await RawConnection.ConnectAsync(port);
+        await using ServerProcess server = await ServerProcess.StartAsync(
+            ["--handshake-timeout", "1500ms"], environment: new Dictionary<string, string> { ["PISQUARE_Server__IdleTimeout"] = "5" });
+        using RawConnection silent = await RawConnection.ConnectAsync(server.Port);
         (string text, bool closed) = await silent.ReceiveToEndAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, LinuxProcessCalls.Kill(server.Id, LinuxProcessCalls.SigTerm));
-        await server.WaitForExitAsync();
+        Assert.Equal(ServerExitCodes.Success, await server.StopAsync());
 
         Assert.True(closed);
         Assert.Equal("ERR 504 timed out\n", text);
@@ -261,14 +239,4 @@ public sealed partial class CommandLineTests
     }
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return Port(probe);
-    }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningLine();
 }

@@ -71,17 +71,17 @@ public sealed class IndicatorsEndToEndTests : IDisposable
     }
 
     [Theory]
-    [InlineData("PiSquareServer", 78)]
-    [InlineData("PiSquareClient", 78)]
-    public async Task Invalid_hardware_settings_exit_78_with_every_reason(string program, int exitCode)
+    [InlineData("PiSquareServer")]
+    [InlineData("PiSquareClient")]
+    public async Task Invalid_hardware_settings_exit_78_with_every_reason_named_by_its_option(string program)
     {
-        var run = await ProcessRunner.RunDotnetProgramAsync(program, ["--hardware", "lasers", "--display-size", "9x9", "--led-pins", "5,5,6"]);
+        // Each value has its option's form (a bad form is a usage error, see BadOptionTests); the settings reject them.
+        var run = await ProcessRunner.RunDotnetProgramAsync(program, ["--display-address", "0x99", "--display-size", "9x9", "--led-pins", "5,5,6"]);
 
-        Assert.Equal(exitCode, run.ExitCode);
-        // The server names the option that set a bad value (--hardware), the client the key (Hardware:Backend).
-        Assert.Contains("must be one of auto, real, simulated, none, not 'lasers'.", run.Error);
-        Assert.Contains("for ssd1306 must be 128x64 or 128x32, not '9x9'.", run.Error);
-        Assert.Contains("three different lines", run.Error);
+        Assert.Equal(78, run.ExitCode);
+        Assert.Contains($"{program}: invalid configuration: --display-address must be a 7-bit I2C address such as 0x3C or 0x3D, not '0x99'.", run.Error);
+        Assert.Contains($"{program}: invalid configuration: --display-size for ssd1306 must be 128x64 or 128x32, not '9x9'.", run.Error);
+        Assert.Contains($"{program}: invalid configuration: --led-pins: the three LEDs need three different lines, not 5, 5, 6.", run.Error);
 
         // Only those reasons, one line each: no host failure logged with a stack trace before them.
         string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -16,4 +16,20 @@ public static class FreePort
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
+
+    /// <summary>
+    /// As <see cref="OnLoopback"/>, but free on every interface, IPv4 and IPv6 (where the machine has IPv6):
+    /// for a server told to bind <c>*</c> or <c>0.0.0.0</c>.
+    /// </summary>
+    public static int OnAllInterfaces()
+    {
+        using var probe = new Socket(Socket.OSSupportsIPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (Socket.OSSupportsIPv6)
+        {
+            probe.DualMode = true;
+        }
+
+        probe.Bind(new IPEndPoint(Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IotSquares.CommandLine;
 using IotSquares.Indicators.Configuration;
 using IotSquares.Indicators.Rendering;
 using IotSquares.Indicators.State;
@@ -12,9 +13,6 @@ namespace IotSquares.Client.CommandLine;
 /// </summary>
 internal static class ClientIndicators
 {
-    /// <summary>Exit code for an invalid Hardware setting, as the server's (EX_CONFIG).</summary>
-    public const int ConfigurationExitCode = 78;
-
     /// <summary>Adds the hardware options to <paramref name="root"/>.</summary>
     public static HardwareCommandLine AddOptions(RootCommand root)
     {
@@ -26,12 +24,16 @@ internal static class ClientIndicators
     /// <summary>Starts the indicators, or prints every invalid setting and returns null.</summary>
     public static RunningIndicators? Start(ParseResult parse, HardwareCommandLine hardware, string server, TextWriter error)
     {
-        (HardwareOptions options, IReadOnlyList<string> failures) = HardwareSettingsReader.Read(HardwareConfiguration.Load(hardware.Overrides(parse).Select(h => KeyValuePair.Create(h.Key, (string?)h.Value))));
+        var overrides = hardware.Overrides(parse).ToList();
+        (HardwareOptions options, IReadOnlyList<string> failures) =
+            HardwareSettingsReader.Read(HardwareConfiguration.Load(overrides.Select(h => KeyValuePair.Create(h.Key, (string?)h.Value))));
         if (failures.Count > 0)
         {
             foreach (string failure in failures)
             {
-                error.WriteLine("PiSquareClient: invalid configuration: " + failure);
+                // A value typed on the command line is named by its option, as the server does.
+                string named = ConfigurationFailures.NameOptions(failure, [.. overrides.Select(h => (h.Key, h.Option))]);
+                error.WriteLine("PiSquareClient: invalid configuration: " + named);
             }
 
             return null;

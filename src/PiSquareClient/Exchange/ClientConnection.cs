@@ -12,7 +12,8 @@ internal delegate bool MessageParser<T>(ref ReadOnlySequence<byte> buffer, out T
 
 /// <summary>
 /// A connected socket with a pipe reader and writer, where every read has the receive timeout.
-/// Failures become <see cref="ExchangeFailedException"/> with the exit code that fits.
+/// Failures become <see cref="ExchangeFailedException"/> with the exit code that fits. Both timeouts
+/// run on the client's <see cref="TimeProvider"/>, so tests of them move a fake clock instead of waiting.
 /// </summary>
 internal sealed class ClientConnection : IAsyncDisposable
 {
@@ -20,13 +21,21 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly NetworkStream _stream;
     private readonly TimeSpan _receiveTimeout;
     private readonly SocketSpinning _spinning;
+
+    // One clock per connection, armed while the client waits for a reply and disarmed when it has one,
+    // as the server's idle clock: no timer is made per reply. Cancelling the run cancels it too. Once it
+    // has fired the connection is finished (the caller reconnects or gives up).
+    private readonly CancellationTokenSource _clock;
+    private readonly CancellationTokenRegistration _runCancelled;
     private SpinHistory _spinHistory;
 
-    private ClientConnection(Socket socket, TimeSpan receiveTimeout, SocketSpinning spinning)
+    private ClientConnection(Socket socket, TimeSpan receiveTimeout, SocketSpinning spinning, TimeProvider time, CancellationToken cancellationToken)
     {
         _socket = socket;
         _receiveTimeout = receiveTimeout;
         _spinning = spinning;
+        _clock = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _runCancelled = cancellationToken.UnsafeRegister(static clock => ((CancellationTokenSource)clock!).Cancel(), _clock);
         _stream = new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         Writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -40,8 +49,15 @@ internal sealed class ClientConnection : IAsyncDisposable
     public string RemoteEndPoint { get; }
 
     /// <summary>Connects to the first address of <paramref name="host"/> that answers.</summary>
+    /// <param name="host">A host name or an IP address.</param>
+    /// <param name="port">The server's port.</param>
+    /// <param name="connectTimeout">Time for each address to answer, on <paramref name="time"/>.</param>
+    /// <param name="receiveTimeout">Time for each reply, on <paramref name="time"/>.</param>
+    /// <param name="spinning">The short poll before each wait.</param>
+    /// <param name="time">The clock of both timeouts.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt and, later, every wait on the connection.</param>
     public static async Task<ClientConnection> ConnectAsync(
-        string host, int port, TimeSpan connectTimeout, TimeSpan receiveTimeout, SocketSpinning spinning, CancellationToken cancellationToken)
+        string host, int port, TimeSpan connectTimeout, TimeSpan receiveTimeout, SocketSpinning spinning, TimeProvider time, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         try
@@ -59,12 +75,12 @@ internal sealed class ClientConnection : IAsyncDisposable
         foreach (IPAddress address in addresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(connectTimeout);
+            using var clock = new CancellationTokenSource(connectTimeout, time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, clock.Token);
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token);
-                return new ClientConnection(socket, receiveTimeout, spinning);
+                return new ClientConnection(socket, receiveTimeout, spinning, time, cancellationToken);
             }
             catch (SocketException ex)
             {
@@ -84,7 +100,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     /// <summary>Reads until <paramref name="parse"/> yields one message, within the receive timeout.</summary>
     public async ValueTask<T> ReadMessageAsync<T>(MessageParser<T> parse, string waitingFor, CancellationToken cancellationToken)
     {
-        CancellationTokenSource? timeout = null;
+        bool armed = false;
         try
         {
             while (true)
@@ -93,8 +109,14 @@ internal sealed class ClientConnection : IAsyncDisposable
                 if (!Reader.TryRead(out ReadResult result))
                 {
                     _spinning.WaitReadable(_socket, ref _spinHistory);
-                    timeout ??= StartTimeout(cancellationToken);
-                    result = await ReadAsync(waitingFor, timeout.Token, cancellationToken);
+                    if (!armed)
+                    {
+                        // One timeout for the whole message, however many reads it takes.
+                        _clock.CancelAfter(_receiveTimeout);
+                        armed = true;
+                    }
+
+                    result = await ReadAsync(waitingFor, cancellationToken);
                 }
 
                 ReadOnlySequence<byte> buffer = result.Buffer;
@@ -114,7 +136,10 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
         finally
         {
-            timeout?.Dispose();
+            if (armed)
+            {
+                Disarm();
+            }
         }
     }
 
@@ -130,22 +155,34 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
 
         _spinning.WaitReadable(_socket, ref _spinHistory);
-        using CancellationTokenSource timeout = StartTimeout(cancellationToken);
-        return await ReadAsync(waitingFor, timeout.Token, cancellationToken);
+        _clock.CancelAfter(_receiveTimeout);
+        try
+        {
+            return await ReadAsync(waitingFor, cancellationToken);
+        }
+        finally
+        {
+            Disarm();
+        }
     }
 
-    private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)
-    {
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_receiveTimeout);
-        return timeout;
-    }
-
-    private async ValueTask<ReadResult> ReadAsync(string waitingFor, CancellationToken timeout, CancellationToken cancellationToken)
+    private void Disarm()
     {
         try
         {
-            return await Reader.ReadAsync(timeout);
+            _clock.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while a read was failing: nothing left to disarm.
+        }
+    }
+
+    private async ValueTask<ReadResult> ReadAsync(string waitingFor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Reader.ReadAsync(_clock.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -187,5 +224,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
 
         await _stream.DisposeAsync();
+        await _runCancelled.DisposeAsync();
+        _clock.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using IotSquares.CommandLine;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
@@ -96,7 +97,7 @@ internal sealed class FramedExchange
                 _connection.Reader.AdvanceTo(buffer.Start, buffer.End);
                 if (received.IsCompleted)
                 {
-                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection with {next - index} requests unanswered");
+                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection with {CountText.Of(next - index, "request", "requests")} unanswered");
                 }
             }
             else

@@ -136,7 +136,7 @@ public sealed class SquaresClient
         {
             tally.Attempts++;
             await using ClientConnection connection = await ClientConnection.ConnectAsync(
-                _options.Host, _options.Port, _options.ConnectTimeout, _options.ReceiveTimeout, _spinning, cancellationToken);
+                _options.Host, _options.Port, _options.ConnectTimeout, _options.ReceiveTimeout, _spinning, _time, cancellationToken);
             tally.Connections++;
             ConnectionInfo opened = info = new ConnectionInfo(ConnectionIds.Next(), connection.RemoteEndPoint);
             _observer.ConnectionOpened(opened);
@@ -177,8 +177,8 @@ public sealed class SquaresClient
     // Says what was tried: a client that never got a connection did not "reconnect".
     private string GiveUpMessage(string reason, ExchangeTally tally) =>
         _options.Retry.MaxRetries == 0 ? reason
-        : tally.Connections == 0 ? $"{reason} (gave up after {tally.Attempts} attempts)"
-        : $"{reason} (gave up after {_options.Retry.MaxRetries} reconnects without progress)";
+        : tally.Connections == 0 ? $"{reason} (gave up after {CountText.Of(tally.Attempts, "attempt", "attempts")})"
+        : $"{reason} (gave up after {CountText.Of(_options.Retry.MaxRetries, "reconnect", "reconnects")} without progress)";
 
     private static CloseReason ReasonFor(int exitCode) => exitCode switch
     {
@@ -207,7 +207,7 @@ public sealed class SquaresClient
         if (counted != verifier.VerifiedHere)
         {
             throw new ExchangeFailedException(
-                ClientExitCodes.ProtocolError, $"the server counted {counted} squares on this connection, the client verified {verifier.VerifiedHere}");
+                ClientExitCodes.ProtocolError, $"the server counted {CountText.Of(counted, "square", "squares")} on this connection, the client verified {CountText.Format(verifier.VerifiedHere)}");
         }
     }
 

@@ -1,9 +1,10 @@
 using System.Buffers;
+using IotSquares.CommandLine;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Framed;
-using IotSquares.Protocol.Wire;
 using IotSquares.Protocol.Numbers;
 using IotSquares.Protocol.Textbook;
+using IotSquares.Protocol.Wire;
 
 namespace IotSquares.Client.Exchange;
 
@@ -69,7 +70,7 @@ internal sealed class TextbookExchange
     {
         if (buffer.Length > _limits.MaxReplyLineLength)
         {
-            throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"the server's reply is longer than {_limits.MaxReplyLineLength} bytes");
+            throw ExchangeFailedException.Transient(ClientExitCodes.ProtocolError, $"the server's reply is longer than {CountText.Of(_limits.MaxReplyLineLength, "byte", "bytes")}");
         }
 
         // A reply nearly always sits in one segment; only a split one is copied.

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using IotSquares.CommandLine;
 using IotSquares.Indicators.Configuration;
 using IotSquares.Server.Diagnostics;
@@ -25,11 +26,11 @@ public static class ServerCommand
     /// <summary>Builds the root command.</summary>
     public static RootCommand Create(TextWriter error)
     {
-        var mapped = new List<(Option Option, string Key)>();
-        T Map<T>(T option, string key)
+        var mapped = new List<MappedOption>();
+        T Map<T>(T option, string key, Func<ParseResult, string>? value = null)
             where T : Option
         {
-            mapped.Add((option, key));
+            mapped.Add(new MappedOption(option, key, value));
             return option;
         }
 
@@ -52,7 +53,7 @@ public static class ServerCommand
             Duration("--handshake-timeout", nameof(ServerOptions.HandshakeTimeout), "Time a new client has to send its whole greeting (default 10s)"),
             Duration("--idle-timeout", nameof(ServerOptions.IdleTimeout), "Time a client may take to complete each request (default 5m)"),
             Duration("--shutdown-timeout", nameof(ServerOptions.ShutdownTimeout), "Time allowed for answers and goodbyes when stopping (default 5s)"),
-            Number("--spin", nameof(ServerOptions.SpinMicroseconds), "Microseconds to poll for a client's next request after a reply (lower lockstep latency for a little CPU; default 50, 0 = off)"),
+            Spin(Map),
             Number("--read-buffer-size", nameof(ServerOptions.ReadBufferSize), "Bytes taken from a socket per read (default 4096)"),
             Number("--max-digits", nameof(ServerOptions.MaxDigits), "Most digits in a request (default 4096)"),
             Number("--max-line-length", nameof(ServerOptions.MaxLineLength), "Most bytes in a request line (default 8192)"),
@@ -80,21 +81,38 @@ public static class ServerCommand
 
     private static string Key(string property) => ServerOptions.SectionName + ":" + property;
 
-    private static List<Setting> Overrides(ParseResult parse, List<(Option Option, string Key)> mapped)
+    // --spin 50, 50us or 0.05ms: the setting is SpinMicroseconds, so the override is the parsed time in microseconds. Its
+    // range is the settings' (0-100000, exit 78); here only the form, and what an int of microseconds holds.
+    private static Option<TimeSpan> Spin(Func<Option<TimeSpan>, string, Func<ParseResult, string>?, Option<TimeSpan>> map)
+    {
+        Option<TimeSpan> spin = OptionValues.Microseconds(
+            "--spin",
+            TimeSpan.FromMicroseconds(int.MaxValue),
+            TimeSpan.FromMicroseconds(ServerOptions.DefaultSpinMicroseconds),
+            "Time to poll for a client's next request after a reply, in microseconds or with a unit (lower lockstep latency for a little CPU; default 50us, 0 = off)");
+        return map(spin, Key(nameof(ServerOptions.SpinMicroseconds)), parse =>
+            ((long)parse.GetValue(spin).TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static List<Setting> Overrides(ParseResult parse, List<MappedOption> mapped)
     {
         var overrides = new List<Setting>();
-        foreach ((Option option, string key) in mapped)
+        foreach ((Option option, string key, Func<ParseResult, string>? convert) in mapped)
         {
             if (parse.GetResult(option) is { Implicit: false, Tokens.Count: > 0 } result)
             {
                 // The log level in its canonical spelling; everything else exactly as typed, read by the options reader.
-                string value = option.ValueType == typeof(string) && key.StartsWith("Logging:", StringComparison.Ordinal)
-                    ? parse.GetValue((Option<string>)option)!
-                    : result.Tokens[^1].Value;
+                string value = convert?.Invoke(parse)
+                    ?? (option.ValueType == typeof(string) && key.StartsWith("Logging:", StringComparison.Ordinal)
+                        ? parse.GetValue((Option<string>)option)!
+                        : result.Tokens[^1].Value);
                 overrides.Add(new Setting(key, option.Name, value));
             }
         }
 
         return overrides;
     }
+
+    // An option, the setting it overrides, and how its value is written there when not as typed.
+    private sealed record MappedOption(Option Option, string Key, Func<ParseResult, string>? Value);
 }

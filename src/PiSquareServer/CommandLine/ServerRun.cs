@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using IotSquares.CommandLine;
 using IotSquares.Server.Hosting;
 using IotSquares.Server.Listening;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,18 +85,8 @@ internal sealed class ServerRun
     }
 
     // "Server:Port must be ..." about a value typed on the command line reads "--port must be ...".
-    private string NameOptions(string failure)
-    {
-        foreach (Setting setting in _settings)
-        {
-            if (failure.StartsWith(setting.Key + " ", StringComparison.OrdinalIgnoreCase))
-            {
-                return setting.Option + failure[setting.Key.Length..];
-            }
-        }
-
-        return failure;
-    }
+    private string NameOptions(string failure) =>
+        ConfigurationFailures.NameOptions(failure, [.. _settings.Select(s => (s.Key, s.Option))]);
 
     private static bool IsLoggingConfiguration(InvalidOperationException ex) =>
         ex.Message.StartsWith("Configuration value '", StringComparison.Ordinal) && ex.StackTrace?.Contains("Logging", StringComparison.Ordinal) == true;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using IotSquares.CommandLine;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -205,7 +206,7 @@ internal sealed partial class ConnectionHandler
             catch (OperationCanceledException) when (!abort.IsCancellationRequested)
             {
                 _stalled = true;
-                LogStalled(_connection.Id, _settings.IdleTimeout);
+                LogStalled(_connection.Id, DurationText.Format(_settings.IdleTimeout));
                 return (CloseReason.TimedOut, false);
             }
 
@@ -264,7 +265,7 @@ internal sealed partial class ConnectionHandler
     private partial void LogConnectionLost(long connectionId, string detail);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Connection {ConnectionId}: the client took no reply for {Timeout}; dropping it")]
-    private partial void LogStalled(long connectionId, TimeSpan timeout);
+    private partial void LogStalled(long connectionId, string timeout);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Connection {ConnectionId}: unexpected failure; the connection is closed, the server goes on")]
     private partial void LogUnexpected(Exception exception, long connectionId);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using IotSquares.CommandLine;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
@@ -94,7 +95,7 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         if (finished != all)
         {
             aborted = _running.Count;
-            LogAborting(aborted, timeout);
+            LogAborting(CountText.Format(aborted), DurationText.Format(timeout));
             await _abort.CancelAsync();
             await Task.WhenAny(all, Task.Delay(_settings.LingerTimeout * 2, CancellationToken.None));
         }
@@ -155,12 +156,12 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
             ProtocolError error;
             if (admission == Admission.AddressFull)
             {
-                LogRefusedAddress(connection.RemoteEndPoint, _options.MaxConnectionsPerAddress);
+                LogRefusedAddress(connection.RemoteEndPoint, CountText.Format(_options.MaxConnectionsPerAddress));
                 error = new ProtocolError(ErrorCode.ServerBusy, "server busy: too many connections from your address");
             }
             else
             {
-                LogRefused(connection.RemoteEndPoint, _options.MaxConnections);
+                LogRefused(connection.RemoteEndPoint, CountText.Format(_options.MaxConnections));
                 error = ProtocolError.For(ErrorCode.ServerBusy);
             }
 
@@ -183,13 +184,13 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     }
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Refused {RemoteEndPoint}: already serving the maximum of {MaxConnections} connections")]
-    private partial void LogRefused(string remoteEndPoint, int maxConnections);
+    private partial void LogRefused(string remoteEndPoint, string maxConnections);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Refused {RemoteEndPoint}: that address already has the maximum of {MaxPerAddress} connections")]
-    private partial void LogRefusedAddress(string remoteEndPoint, int maxPerAddress);
+    private partial void LogRefusedAddress(string remoteEndPoint, string maxPerAddress);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Count} connections did not finish within {Timeout}; closing them now")]
-    private partial void LogAborting(int count, TimeSpan timeout);
+    private partial void LogAborting(string count, string timeout);
 
     private void ReportObserverFault(IExchangeObserver observer, Exception exception, long count)
     {
@@ -199,7 +200,7 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         }
         else
         {
-            LogObserverFaults(observer.GetType().Name, count);
+            LogObserverFaults(observer.GetType().Name, CountText.Format(count));
         }
     }
 
@@ -207,5 +208,5 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     private partial void LogObserverFault(Exception exception, string observer);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "Exchange observer {Observer} failed {Count} times in all")]
-    private partial void LogObserverFaults(string observer, long count);
+    private partial void LogObserverFaults(string observer, string count);
 }

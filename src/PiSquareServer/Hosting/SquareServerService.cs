@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using IotSquares.CommandLine;
 using IotSquares.Server.Connections;
 using IotSquares.Server.Diagnostics;
 using IotSquares.Server.Health;
@@ -41,14 +42,14 @@ internal sealed partial class SquareServerService : BackgroundService
         _listeners = _listenerSet.Sockets;
         IPEndPoint[] bound = [.. _listeners.Select(s => (IPEndPoint)s.LocalEndPoint!)];
         string endpoints = string.Join(", ", bound.Select(e => e.ToString()));
-        LogListening(endpoints, _options.MaxConnections);
+        LogListening(endpoints, CountText.Format(_options.MaxConnections));
         _connections.Observer.Listening(endpoints);
         await base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        LogStopping(_connections.ActiveCount);
+        LogStopping(CountText.Format(_connections.ActiveCount));
         _connections.Observer.Stopping();
 
         // Closing the listeners first means no new client arrives while the others are told goodbye.
@@ -97,13 +98,13 @@ internal sealed partial class SquareServerService : BackgroundService
     }
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Listening on {Endpoints} (at most {MaxConnections} clients at once)")]
-    private partial void LogListening(string endpoints, int maxConnections);
+    private partial void LogListening(string endpoints, string maxConnections);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Accepting a connection failed: {Error} ({Detail})")]
     private partial void LogAcceptFailed(SocketError error, string detail);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Stopping: no new clients; saying goodbye to {Count} connected")]
-    private partial void LogStopping(int count);
+    private partial void LogStopping(string count);
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Stopped")]
     private partial void LogStopped();

@@ -1,3 +1,4 @@
+using IotSquares.CommandLine;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -59,11 +60,11 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
 
     /// <inheritdoc />
     public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) =>
-        LogGoodbye(connection.Id, initiator == GoodbyeInitiator.Client ? "the client said goodbye" : "said goodbye to the client (shutting down)", count);
+        LogGoodbye(connection.Id, initiator == GoodbyeInitiator.Client ? "the client said goodbye" : "said goodbye to the client (shutting down)", CountText.Of(count, "square", "squares"));
 
     /// <inheritdoc />
     public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count) =>
-        LogClosed(connection.Id, connection.RemoteEndPoint, reason, count);
+        LogClosed(connection.Id, connection.RemoteEndPoint, reason, CountText.Of(count, "square", "squares"));
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Connected to {RemoteEndPoint}")]
     private partial void LogConnected(long connectionId, string remoteEndPoint);
@@ -83,9 +84,9 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing on error: ERR {Code} {Text}")]
     private partial void LogFatal(long connectionId, int code, string text);
 
-    [LoggerMessage(EventId = 406, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: {Goodbye} after {Count} squares")]
-    private partial void LogGoodbye(long connectionId, string goodbye, long count);
+    [LoggerMessage(EventId = 406, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: {Goodbye} after {Squares}")]
+    private partial void LogGoodbye(long connectionId, string goodbye, string squares);
 
-    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Connection {ConnectionId}: closed ({Reason}) {RemoteEndPoint}, {Count} squares served")]
-    private partial void LogClosed(long connectionId, string remoteEndPoint, CloseReason reason, long count);
+    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Connection {ConnectionId}: closed ({Reason}) {RemoteEndPoint}, {Squares} served")]
+    private partial void LogClosed(long connectionId, string remoteEndPoint, CloseReason reason, string squares);
 }

@@ -14,6 +14,9 @@ public sealed class ServerOptions
     /// <summary>The textbook's port, and ours.</summary>
     public const int DefaultPort = 50007;
 
+    /// <summary>The default spin after a reply, in microseconds.</summary>
+    public const int DefaultSpinMicroseconds = 50;
+
     /// <summary>The TCP port to listen on; 0 picks a free port (tests).</summary>
     public int Port { get; set; } = DefaultPort;
 
@@ -51,7 +54,7 @@ public sealed class ServerOptions
     /// connections spin at once and only right after activity, so an idle client costs nothing.
     /// 0 turns it off (saves a little power on a battery-fed Pi).
     /// </summary>
-    public int SpinMicroseconds { get; set; } = 50;
+    public int SpinMicroseconds { get; set; } = DefaultSpinMicroseconds;
 
     /// <summary>
     /// Bytes taken from the socket per read. With <see cref="MaxLineLength"/> it bounds what one

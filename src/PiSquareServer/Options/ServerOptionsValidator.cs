@@ -42,7 +42,7 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 
         if (options.SpinMicroseconds is < 0 or > 100_000)
         {
-            failures.Add($"Server:SpinMicroseconds must be 0-100000, not {options.SpinMicroseconds}.");
+            failures.Add($"Server:SpinMicroseconds must be 0-100000 microseconds (at most 100 ms), not {options.SpinMicroseconds}.");
         }
 
         RequirePositive(failures, nameof(options.HandshakeTimeout), options.HandshakeTimeout);

@@ -16,6 +16,8 @@ public sealed class DurationTextTests
     [InlineData("1h 30min", 5_400_000)]
     [InlineData("1.5s", 1_500)]
     [InlineData("250us", 0.25)]
+    [InlineData("250\u00b5s", 0.25)]
+    [InlineData("250\u03bcs", 0.25)]
     [InlineData("5", 5_000)]
     [InlineData("0.2", 200)]
     [InlineData(" 5 ", 5_000)]

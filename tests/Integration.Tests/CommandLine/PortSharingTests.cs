@@ -1,6 +1,7 @@
-using System.Diagnostics;
+using System.Globalization;
 using IotSquares.Integration.Tests.Support;
 using IotSquares.Server.Hosting;
+using IotSquares.TestKit;
 
 namespace IotSquares.Integration.Tests.CommandLine;
 
@@ -24,29 +25,22 @@ public sealed class PortSharingTests
     [MemberData(nameof(Binds))]
     public async Task A_second_server_on_a_taken_port_exits_69_with_one_line(string firstBind, string secondBind)
     {
-        int port = ServerProcesses.FreePort();
-        Process first = await ServerProcesses.StartListeningAsync(port, firstBind);
-        try
-        {
-            var second = await ProcessRunner.RunDotnetProgramAsync("PiSquareServer", ["--port", port.ToString(), "--bind", secondBind]);
+        await using ServerProcess first = await ServerProcess.StartAsync([], FreePort.OnAllInterfaces(), bind: firstBind);
 
-            Assert.True(second.ExitCode == ServerExitCodes.Unavailable, $"exit {second.ExitCode}\n{second.Output}\n{second.Error}");
-            Assert.Equal($"PiSquareServer: cannot listen on {secondBind} port {port}: the port is in use (is another server running?)\n", second.Error);
-            Assert.Empty(second.Output);
-            Assert.False(first.HasExited);
-        }
-        finally
-        {
-            await ServerProcesses.StopAsync(first);
-            first.Dispose();
-        }
+        var second = await ProcessRunner.RunDotnetProgramAsync("PiSquareServer", ["--port", first.Port.ToString(), "--bind", secondBind]);
+
+        Assert.True(second.ExitCode == ServerExitCodes.Unavailable, $"exit {second.ExitCode}\n{second.Output}\n{second.Error}");
+        Assert.Equal($"PiSquareServer: cannot listen on {secondBind} port {first.Port}: the port is in use (is another server running?)\n", second.Error);
+        Assert.Empty(second.Output);
+        Assert.False(first.HasExited);
+        Assert.Equal(ServerExitCodes.Success, await first.StopAsync());
     }
 
     [Fact]
     public async Task A_server_stopped_with_clients_connected_restarts_on_the_same_port_at_once()
     {
-        int port = ServerProcesses.FreePort();
-        Process first = await ServerProcesses.StartListeningAsync(port, "127.0.0.1");
+        await using ServerProcess first = await ServerProcess.StartAsync([]);
+        int port = first.Port;
         var clients = new List<RawConnection>();
         try
         {
@@ -66,7 +60,7 @@ public sealed class PortSharingTests
                 client.Socket.Close();
                 return end;
             })];
-            Assert.Equal(ServerExitCodes.Success, await ServerProcesses.StopAsync(first));
+            Assert.Equal(ServerExitCodes.Success, await first.StopAsync());
             foreach ((string text, bool closed) in await Task.WhenAll(goodbyes))
             {
                 Assert.True(closed);
@@ -74,20 +68,40 @@ public sealed class PortSharingTests
             }
 
             clients.Clear();
-            Assert.True(ServerProcesses.TimeWaitCount(port) > 0, "no connection of the stopped server is in TIME_WAIT: the test would prove nothing");
-            Process second = await ServerProcesses.StartListeningAsync(port, "127.0.0.1");
-            Assert.Equal(ServerExitCodes.Success, await ServerProcesses.StopAsync(second));
-            second.Dispose();
+            Assert.True(TimeWaitCount(port) > 0, "no connection of the stopped server is in TIME_WAIT: the test would prove nothing");
+
+            // No waiting for the port: a restart that TIME_WAIT blocked would exit 69 and fail here.
+            await using ServerProcess second = await ServerProcess.StartAsync([], port, retryWhileTaken: false);
+            Assert.Equal(ServerExitCodes.Success, await second.StopAsync());
         }
         finally
         {
             clients.ForEach(c => c.Dispose());
-            if (!first.HasExited)
+        }
+    }
+
+    /// <summary>Sockets in TIME_WAIT whose local port is <paramref name="port"/>, from /proc/net/tcp and tcp6.</summary>
+    private static int TimeWaitCount(int port)
+    {
+        string hexPort = port.ToString("X4", CultureInfo.InvariantCulture);
+        int count = 0;
+        foreach (string table in (string[])["/proc/net/tcp", "/proc/net/tcp6"])
+        {
+            if (!File.Exists(table))
             {
-                first.Kill();
+                continue;
             }
 
-            first.Dispose();
+            foreach (string line in File.ReadLines(table).Skip(1))
+            {
+                string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 3 && fields[1].EndsWith(":" + hexPort, StringComparison.Ordinal) && fields[3] == "06")
+                {
+                    count++;
+                }
+            }
         }
+
+        return count;
     }
 }

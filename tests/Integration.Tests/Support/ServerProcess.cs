@@ -14,10 +14,9 @@ namespace IotSquares.Integration.Tests.Support;
 /// time (a full pipe would block the server's logging), counted by level and kept in part; /proc gives
 /// its memory and descriptors; it stops on SIGTERM as under systemd, or dies on SIGKILL.
 /// </summary>
-internal sealed partial class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : IServerChild
 {
     private const int KeptLogLines = 2000;
-    private const int PortAttempts = 5;
 
     private readonly Process _process;
     private readonly Queue<string> _log = new();
@@ -38,6 +37,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>What the server told its notification socket (READY=1, STATUS=…, WATCHDOG=1), when this helper gave it one.</summary>
+    public NotifyListener Notifications => _notify ?? throw new InvalidOperationException("started without a notification socket of ours");
 
     /// <summary>The sockets the server held when it became ready (listeners and its own): what "no connections" looks like.</summary>
     public int SocketsWhenReady { get; private set; }
@@ -83,68 +85,66 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts <c>dotnet PiSquareServer.dll --port P --bind 127.0.0.1</c> plus <paramref name="options"/> and
-    /// waits (bounded) for <c>READY=1</c>. Without <paramref name="port"/> it picks a free port, and another
-    /// one if that was taken in the meantime; with it, it waits (bounded) for that very port to be free
-    /// again, for a restart on the port a client keeps calling.
+    /// Starts <c>dotnet PiSquareServer.dll --bind B --port P</c> plus <paramref name="options"/> and waits
+    /// (bounded) for <c>READY=1</c> (<see cref="ReadyServer"/>). Without <paramref name="port"/> it picks a free
+    /// port, and another one if that was taken in the meantime; with it, it waits (bounded) for that very port
+    /// to be free again, for a restart on the port a client keeps calling, unless <paramref name="retryWhileTaken"/> is false.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(IEnumerable<string> options, int? port = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="options">Options after <c>--port</c>.</param>
+    /// <param name="port">The port, or null for a free one.</param>
+    /// <param name="environment">Variables to set (after removing what this test run inherited from a service manager).</param>
+    /// <param name="bind">The <c>--bind</c> value.</param>
+    /// <param name="retryWhileTaken">With <paramref name="port"/>: whether to wait for it to be free.</param>
+    /// <param name="journal">Start it with <c>JOURNAL_STREAM</c> naming its own standard output, as systemd does for the journal.</param>
+    public static async Task<ServerProcess> StartAsync(
+        IEnumerable<string> options,
+        int? port = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string bind = "127.0.0.1",
+        bool retryWhileTaken = true,
+        bool journal = false)
     {
         string[] arguments = [.. options];
-        for (int attempt = 1; ; attempt++)
-        {
-            NotifyListener notify = NotifyListener.Bind();
-            int chosen = port ?? FreePort.OnLoopback();
-            var server = new ServerProcess(Launch(["--port", chosen.ToString(CultureInfo.InvariantCulture), .. arguments], environment, notify.Address), chosen, notify);
-            Task ready = notify.WaitForAsync("READY=1", TimeSpan.FromSeconds(60));
-            Task exited = server._process.WaitForExitAsync();
-            if (await Task.WhenAny(ready, exited) == ready)
-            {
-                if (ready.IsCompletedSuccessfully)
-                {
-                    server.SocketsWhenReady = server.Sample().Sockets;
-                    return server;
-                }
-
-                await server.DisposeAsync(); // Neither ready nor gone within the minute: kill it, then say why.
-                await ready;
-            }
-
-            int exitCode = await server.WaitForExitCodeAsync();
-            string log = string.Join('\n', server.RecentLog);
-            await server.DisposeAsync();
-            bool portTaken = exitCode == ServerExitCodes.Unavailable;
-            if (!portTaken || attempt == (port is null ? PortAttempts : PortAttempts * 10))
-            {
-                throw new InvalidOperationException($"the server exited ({exitCode}) before it was ready:\n{log}");
-            }
-
-            if (port is not null)
-            {
-                await Task.Delay(100); // Polling for the port to be released, bounded by the attempts.
-            }
-        }
+        ServerProcess server = await ReadyServer.StartAsync(
+            (chosen, notify) => new ServerProcess(
+                Launch(bind, ["--port", chosen.ToString(CultureInfo.InvariantCulture), .. arguments], environment, notify.Address, journal), chosen, notify),
+            port,
+            retryWhileTaken);
+        server.SocketsWhenReady = server.Sample().Sockets;
+        return server;
     }
 
     /// <summary>
-    /// Starts the server with exactly <paramref name="arguments"/> (after <c>--bind 127.0.0.1</c>) and
-    /// <paramref name="environment"/>, and does not wait: for tests that watch the start themselves (their
-    /// own <c>NOTIFY_SOCKET</c>, a log line that is the point of the test).
+    /// Starts the server with exactly <paramref name="arguments"/> (after <c>--bind 127.0.0.1 --port 0</c>, or
+    /// a given port) and <paramref name="environment"/>, and does not wait: for tests that watch the
+    /// start themselves (their own <c>NOTIFY_SOCKET</c>, a log line that is the point of the test).
     /// </summary>
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
-        new(Launch(["--port", "0", .. arguments], environment, notifySocket: null), 0, null);
+        Start(environment, 0, arguments);
 
-    private static Process Launch(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string? notifySocket)
+    /// <inheritdoc cref="Start(IReadOnlyDictionary{string, string}, string[])"/>
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, int port, params string[] arguments) =>
+        new(Launch("127.0.0.1", ["--port", port.ToString(CultureInfo.InvariantCulture), .. arguments], environment, notifySocket: null), port, null);
+
+    private static Process Launch(string bind, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string? notifySocket, bool journal = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(journal ? "/bin/sh" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (journal)
+        {
+            // The journal stream is the inode of the pipe we read, found by a shell with stat(1); the shell then becomes dotnet.
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("JOURNAL_STREAM=0:$(stat -L -c %i /proc/$$/fd/1) && export JOURNAL_STREAM && exec dotnet \"$@\"");
+            info.ArgumentList.Add("sh");
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PiSquareServer.dll"));
-        foreach (string argument in (string[])["--bind", "127.0.0.1", .. arguments])
+        foreach (string argument in (string[])["--bind", bind, .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
@@ -210,6 +210,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await WaitForExitCodeAsync();
     }
+
+    /// <inheritdoc />
+    Task<int> IServerChild.WaitForExitAsync() => WaitForExitCodeAsync(Timeout.InfiniteTimeSpan);
+
+    /// <inheritdoc />
+    public string Describe() => string.Join('\n', RecentLog);
 
     /// <summary>Waits (bounded) for the server to exit by itself; returns its exit code.</summary>
     public async Task<int> WaitForExitCodeAsync(TimeSpan? timeout = null)

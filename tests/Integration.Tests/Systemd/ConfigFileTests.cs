@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using IotSquares.Integration.Tests.Support;
 
 namespace IotSquares.Integration.Tests.Systemd;
@@ -7,7 +6,7 @@ namespace IotSquares.Integration.Tests.Systemd;
 /// PISQUARE_CONFIG_FILE: the unit's /etc/pisquare/appsettings.json, read after the file beside the
 /// binary and before the PISQUARE_ variables.
 /// </summary>
-public sealed partial class ConfigFileTests : IDisposable
+public sealed class ConfigFileTests : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"pisquare-settings-{Guid.NewGuid():N}.json");
 
@@ -37,9 +36,9 @@ public sealed partial class ConfigFileTests : IDisposable
             await File.WriteAllTextAsync(_file, "{ \"Server\": ");
         }
 
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["PISQUARE_CONFIG_FILE"] = _file });
-        Assert.Equal(78, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        string line = Assert.Single(server.Output);
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["PISQUARE_CONFIG_FILE"] = _file });
+        Assert.Equal(78, await server.WaitForExitCodeAsync(TimeSpan.FromSeconds(60)));
+        string line = Assert.Single(server.RecentLog);
         Assert.StartsWith("PiSquareServer: invalid configuration: ", line);
         Assert.Contains(_file, line);
     }
@@ -48,22 +47,11 @@ public sealed partial class ConfigFileTests : IDisposable
 
     private static async Task<string> WelcomeAsync(Dictionary<string, string> environment)
     {
-        await using var server = ServerWithEnvironment.Start(environment);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Match listening;
-        while (!(listening = server.Output.Select(l => Listening().Match(l)).FirstOrDefault(m => m.Success) ?? Match.Empty).Success)
-        {
-            Assert.False(server.HasExited, "the server exited:\n" + string.Join('\n', server.Output));
-            await Task.Delay(50, deadline.Token);
-        }
-
-        using RawConnection client = await RawConnection.ConnectAsync(int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        await using ServerProcess server = await ServerProcess.StartAsync([], environment: environment);
+        using RawConnection client = await RawConnection.ConnectAsync(server.Port);
         await client.SendAsync("HELLO squares/1\n");
         string welcome = await client.ReceiveUntilAsync(t => t.EndsWith('\n'));
         Assert.Equal(0, await server.StopAsync());
         return welcome.TrimEnd('\n');
     }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex Listening();
 }

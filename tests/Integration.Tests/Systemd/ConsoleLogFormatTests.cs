@@ -13,10 +13,9 @@ public sealed partial class ConsoleLogFormatTests
     [Fact]
     public async Task On_a_console_lines_are_short_timestamped_and_a_connection_is_one_line_with_its_address()
     {
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string>());
-        int port = await ListeningPortAsync(server);
+        await using ServerProcess server = await ServerProcess.StartAsync([]);
         int clientPort;
-        using (RawConnection client = await RawConnection.ConnectAsync(port))
+        using (RawConnection client = await RawConnection.ConnectAsync(server.Port))
         {
             clientPort = ((System.Net.IPEndPoint)client.Socket.LocalEndPoint!).Port;
             await client.SendAsync("HELLO squares/1\n5\nBYE\n");
@@ -24,29 +23,28 @@ public sealed partial class ConsoleLogFormatTests
         }
 
         Assert.Equal(0, await server.StopAsync());
-        IReadOnlyList<string> lines = server.Output;
+        IReadOnlyList<string> lines = server.RecentLog;
         Assert.All(lines, l => Assert.Matches(ConsoleLine(), l));
         Assert.All(lines.Where(l => !l.Contains(" host[", StringComparison.Ordinal)), l => Assert.True(l.Length <= 110, $"{l.Length} characters: {l}"));
         Assert.DoesNotContain(lines, l => l.Contains("IotSquares.", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains(" info: server[101] Listening on 127.0.0.1:", StringComparison.Ordinal));
 
         string connection = Assert.Single(lines, l => l.Contains(" exchange[", StringComparison.Ordinal));
-        Assert.Contains($" info: exchange[407] Connection 1: closed (ClientGoodbye) 127.0.0.1:{clientPort}, 1 squares served", connection);
+        Assert.Contains($" info: exchange[407] Connection 1: closed (ClientGoodbye) 127.0.0.1:{clientPort}, 1 square served", connection);
     }
 
     [Fact]
     public async Task In_the_journal_lines_carry_syslog_priorities_and_no_timestamps_of_our_own()
     {
-        await using var server = ServerWithEnvironment.StartWithJournalStream(new Dictionary<string, string>());
-        int port = await ListeningPortAsync(server);
-        using (RawConnection client = await RawConnection.ConnectAsync(port))
+        await using ServerProcess server = await ServerProcess.StartAsync([], journal: true);
+        using (RawConnection client = await RawConnection.ConnectAsync(server.Port))
         {
             await client.SendAsync("XYZZY\n"); // No greeting: ERR 502, a warning, and the connection closes.
             await client.ReceiveToEndAsync();
         }
 
         Assert.Equal(0, await server.StopAsync());
-        IReadOnlyList<string> lines = server.Output;
+        IReadOnlyList<string> lines = server.RecentLog;
         Assert.All(lines, l => Assert.Matches(JournalLine(), l));
         Assert.Contains(lines, l => l.StartsWith("<6>server[101] Listening on 127.0.0.1:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("<4>exchange[405] Connection 1: closing on error: ERR 502", StringComparison.Ordinal));
@@ -60,10 +58,10 @@ public sealed partial class ConsoleLogFormatTests
     [Fact]
     public async Task An_inherited_JOURNAL_STREAM_that_is_not_our_output_keeps_the_console_format()
     {
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:1", ["INVOCATION_ID"] = "0123456789abcdef0123456789abcdef" });
-        await ListeningPortAsync(server);
+        await using ServerProcess server = await ServerProcess.StartAsync(
+            [], environment: new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:1", ["INVOCATION_ID"] = "0123456789abcdef0123456789abcdef" });
         Assert.Equal(0, await server.StopAsync());
-        Assert.All(server.Output, l => Assert.Matches(ConsoleLine(), l));
+        Assert.All(server.RecentLog, l => Assert.Matches(ConsoleLine(), l));
     }
 
     [Theory]
@@ -97,23 +95,6 @@ public sealed partial class ConsoleLogFormatTests
     [InlineData("Some.Library.Thing", "Thing")]
     public void Categories_are_shortened_to_what_an_operator_calls_them(string category, string expected) =>
         Assert.Equal(expected, LogCategories.Shorten(category));
-
-    private static async Task<int> ListeningPortAsync(ServerWithEnvironment server)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            if (server.Output.Select(l => Listening().Match(l)).FirstOrDefault(m => m.Success) is { } match)
-            {
-                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            await Task.Delay(50, deadline.Token);
-        }
-    }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex Listening();
 
     [GeneratedRegex(@"^\d\d:\d\d:\d\d\.\d{3} (trce|dbug|info|warn|fail|crit): [a-z]+\[\d+\] \S")]
     private static partial Regex ConsoleLine();

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using IotSquares.Integration.Tests.Support;
+using IotSquares.TestKit;
 
 namespace IotSquares.Integration.Tests.Systemd;
 
@@ -9,7 +8,7 @@ namespace IotSquares.Integration.Tests.Systemd;
 /// injected with the Debug-only switch PISQUARE_DEBUG_HANG (see src/PiSquareServer/Diagnostics/DebugFaults.cs):
 /// the tests run the Debug build, where it exists.
 /// </summary>
-public sealed partial class WatchdogTests
+public sealed class WatchdogTests
 {
     // A short timeout keeps the tests quick: keep-alives every second.
     private const string TimeoutMicroseconds = "2000000";
@@ -17,9 +16,9 @@ public sealed partial class WatchdogTests
     [Fact]
     public async Task Keep_alives_come_every_half_timeout_while_the_server_serves_and_while_it_idles()
     {
-        using NotifyListener manager = NotifyListener.Bind();
-        await using var server = StartServer(manager);
-        int port = await PortAsync(manager);
+        await using ServerProcess server = await StartServerAsync();
+        NotifyListener manager = server.Notifications;
+        int port = server.Port;
 
         await WaitForKeepAlivesAsync(manager, 2);
         using (RawConnection client = await RawConnection.ConnectAsync(port))
@@ -46,9 +45,9 @@ public sealed partial class WatchdogTests
     [InlineData("connection", "the loop of connection 1 has been busy for")]
     public async Task A_hung_loop_stops_the_keep_alives(string loop, string logged)
     {
-        using NotifyListener manager = NotifyListener.Bind();
-        await using var server = StartServer(manager, ("PISQUARE_DEBUG_HANG", loop));
-        int port = await PortAsync(manager);
+        await using ServerProcess server = await StartServerAsync(("PISQUARE_DEBUG_HANG", loop));
+        NotifyListener manager = server.Notifications;
+        int port = server.Port;
         await WaitForKeepAlivesAsync(manager, 2);
 
         // The first connection hangs the chosen loop (after accepting it, or on its first read).
@@ -67,36 +66,25 @@ public sealed partial class WatchdogTests
     [Fact]
     public async Task A_watchdog_meant_for_another_process_is_not_answered()
     {
-        using NotifyListener manager = NotifyListener.Bind();
-        await using var server = StartServer(manager, ("WATCHDOG_PID", "1"));
-        await PortAsync(manager);
+        await using ServerProcess server = await StartServerAsync(("WATCHDOG_PID", "1"));
+        NotifyListener manager = server.Notifications;
 
         // Wait for several status ticks: the keep-alive would have come twice a second.
-        await manager.WaitForAsync("READY=1");
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Empty(KeepAlives(manager));
-        Assert.DoesNotContain(server.Output, l => l.Contains("Watchdog:", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.RecentLog, l => l.Contains("Watchdog:", StringComparison.Ordinal));
     }
 
-    private static ServerWithEnvironment StartServer(NotifyListener manager, params (string Name, string Value)[] extra)
+    // Ready once it says READY=1 on the notification socket of the helper, which stands in for systemd's here.
+    private static Task<ServerProcess> StartServerAsync(params (string Name, string Value)[] extra)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["NOTIFY_SOCKET"] = manager.Address,
-            ["WATCHDOG_USEC"] = TimeoutMicroseconds,
-        };
+        var environment = new Dictionary<string, string> { ["WATCHDOG_USEC"] = TimeoutMicroseconds };
         foreach ((string name, string value) in extra)
         {
             environment[name] = value;
         }
 
-        return ServerWithEnvironment.Start(environment);
-    }
-
-    private static async Task<int> PortAsync(NotifyListener manager)
-    {
-        string status = await manager.WaitForAsync(l => StatusLine().IsMatch(l));
-        return int.Parse(StatusLine().Match(status).Groups[1].Value, CultureInfo.InvariantCulture);
+        return ServerProcess.StartAsync([], environment: environment);
     }
 
     private static NotifyListener.Notification[] KeepAlives(NotifyListener manager) =>
@@ -111,15 +99,12 @@ public sealed partial class WatchdogTests
         }
     }
 
-    private static async Task WaitForOutputAsync(ServerWithEnvironment server, string text)
+    private static async Task WaitForOutputAsync(ServerProcess server, string text)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!server.Output.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        while (!server.RecentLog.Any(l => l.Contains(text, StringComparison.Ordinal)))
         {
             await Task.Delay(50, deadline.Token);
         }
     }
-
-    [GeneratedRegex(@"^STATUS=Listening on 127\.0\.0\.1:(\d+); ")]
-    private static partial Regex StatusLine();
 }

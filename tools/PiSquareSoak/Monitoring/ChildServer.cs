@@ -5,28 +5,36 @@ using IotSquares.TestKit;
 namespace IotSquares.Soak.Monitoring;
 
 /// <summary>
-/// A PiSquareServer the tool starts itself: <c>dotnet PiSquareServer.dll --port 0 --bind 127.0.0.1</c>,
-/// its log read as it comes, stopped at the end with SIGTERM as systemd would.
+/// A PiSquareServer the tool starts itself: <c>dotnet PiSquareServer.dll --port P --bind 127.0.0.1</c> on a
+/// free port, ready when it says <c>READY=1</c> on a notification socket of ours (<see cref="ReadyServer"/>, as
+/// systemd would hear it), its log read as it comes, stopped at the end with SIGTERM as systemd would.
 /// </summary>
-internal sealed class ChildServer : IDisposable
+internal sealed class ChildServer : IServerChild, IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Process _process;
+    // Set by a service manager that runs this tool; they would confuse the server, which has its own.
+    private static readonly string[] InheritedServiceVariables =
+        ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID", "LISTEN_FDS", "LISTEN_PID"];
 
-    private ChildServer(Process process, ServerLog log, string path)
+    private readonly Process _process;
+    private readonly NotifyListener _notify;
+
+    private ChildServer(Process process, NotifyListener notify, ServerLog log, string path, int port)
     {
         _process = process;
+        _notify = notify;
         Log = log;
         Path = path;
+        Port = port;
     }
 
     /// <summary>The server's process id (the dotnet host runs the server in its own process).</summary>
     public int Pid => _process.Id;
 
     /// <summary>The port it listens on.</summary>
-    public int Port { get; private set; }
+    public int Port { get; }
 
     /// <summary>The server's log.</summary>
     public ServerLog Log { get; }
@@ -37,63 +45,11 @@ internal sealed class ChildServer : IDisposable
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the server on 127.0.0.1 and a free port, and waits until it listens.</summary>
-    /// <exception cref="InvalidOperationException">It could not be started or did not listen in time.</exception>
-    public static async Task<ChildServer> StartAsync(string serverDll, string? logCopyPath, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = System.IO.Path.GetDirectoryName(serverDll)!,
-        };
-        foreach (string argument in (string[])[serverDll, "--port", "0", "--bind", "127.0.0.1"])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var log = new ServerLog(logCopyPath);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => log.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => log.Add(e.Data);
-        process.Exited += (_, _) => log.ServerExited(process.ExitCode);
-        try
-        {
-            if (!process.Start())
-            {
-                throw new InvalidOperationException($"could not start {info.FileName} {serverDll}");
-            }
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            process.Dispose();
-            log.Dispose();
-            throw new InvalidOperationException($"could not start {info.FileName}: {ex.Message}", ex);
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new ChildServer(process, log, serverDll);
-        try
-        {
-            server.Port = await log.Listening.WaitAsync(StartTimeout, cancellationToken);
-            return server;
-        }
-        catch (TimeoutException)
-        {
-            await server.StopAsync();
-            server.Dispose();
-            throw new InvalidOperationException(
-                $"the server did not log 'Listening on 127.0.0.1:<port>' within {StartTimeout.TotalSeconds:0} s:{Environment.NewLine}{string.Join(Environment.NewLine, log.Tail)}");
-        }
-        catch
-        {
-            await server.StopAsync();
-            server.Dispose();
-            throw;
-        }
-    }
+    /// <summary>Starts the server on 127.0.0.1 and a free port, and waits until it is ready.</summary>
+    /// <exception cref="InvalidOperationException">It could not be started, or exited before it was ready.</exception>
+    /// <exception cref="TimeoutException">It was not ready in time.</exception>
+    public static Task<ChildServer> StartAsync(string serverDll, string? logCopyPath) =>
+        ReadyServer.StartAsync((port, notify) => Launch(serverDll, logCopyPath, port, notify), readyTimeout: StartTimeout);
 
     /// <summary>Sends SIGTERM and waits for the exit; kills the server if it does not exit in time.</summary>
     public async Task<ServerStop> StopAsync()
@@ -129,6 +85,16 @@ internal sealed class ChildServer : IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public string Describe() => string.Join(Environment.NewLine, Log.Tail);
+
+    /// <inheritdoc />
     public void Dispose()
     {
         try
@@ -144,7 +110,58 @@ internal sealed class ChildServer : IDisposable
         }
 
         _process.Dispose();
+        _notify.Dispose();
         Log.Dispose();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static ChildServer Launch(string serverDll, string? logCopyPath, int port, NotifyListener notify)
+    {
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = System.IO.Path.GetDirectoryName(serverDll)!,
+        };
+        foreach (string argument in (string[])[serverDll, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (string name in InheritedServiceVariables)
+        {
+            info.Environment.Remove(name);
+        }
+
+        info.Environment["NOTIFY_SOCKET"] = notify.Address;
+        var log = new ServerLog(logCopyPath);
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => log.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => log.Add(e.Data);
+        try
+        {
+            if (!process.Start())
+            {
+                throw new InvalidOperationException($"could not start {info.FileName} {serverDll}");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            log.Dispose();
+            throw new InvalidOperationException($"could not start {info.FileName}: {ex.Message}", ex);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ChildServer(process, notify, log, serverDll, port);
     }
 
     // The dotnet host that runs this tool, if it runs under one; otherwise dotnet from PATH.

@@ -4,9 +4,8 @@ using System.Text.RegularExpressions;
 namespace IotSquares.Soak.Monitoring;
 
 /// <summary>
-/// Reads the started server's log as it arrives: finds the port it listens on, counts warnings and
-/// errors and how connections closed, keeps the first problems and the last lines, and copies
-/// everything to a file if asked.
+/// Reads the started server's log as it arrives: counts warnings and errors and how connections
+/// closed, keeps the first problems and the last lines, and copies everything to a file if asked.
 /// </summary>
 internal sealed partial class ServerLog : IDisposable
 {
@@ -20,7 +19,6 @@ internal sealed partial class ServerLog : IDisposable
     private readonly List<string> _problems = [];
     private readonly ConcurrentDictionary<string, long> _closeReasons = new(StringComparer.Ordinal);
     private readonly StreamWriter? _copy;
-    private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lines;
     private long _warnings;
     private long _errors;
@@ -39,9 +37,6 @@ internal sealed partial class ServerLog : IDisposable
             _copy = new StreamWriter(copyPath, append: false) { AutoFlush = false };
         }
     }
-
-    /// <summary>Completes with the port once the server logs <c>Listening on 127.0.0.1:&lt;port&gt;</c>.</summary>
-    public Task<int> Listening => _listening.Task;
 
     /// <summary>Lines read so far.</summary>
     public long Lines => Interlocked.Read(ref _lines);
@@ -88,11 +83,6 @@ internal sealed partial class ServerLog : IDisposable
         }
 
         Interlocked.Increment(ref _lines);
-        if (!_listening.Task.IsCompleted && ListeningLine().Match(line) is { Success: true } listening)
-        {
-            _listening.TrySetResult(int.Parse(listening.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
-        }
-
         if (ClosedLine().Match(line) is { Success: true } closed)
         {
             _closeReasons.AddOrUpdate(closed.Groups[1].Value, 1, static (_, count) => count + 1);
@@ -121,11 +111,6 @@ internal sealed partial class ServerLog : IDisposable
         }
     }
 
-    /// <summary>The server ended before it listened.</summary>
-    public void ServerExited(int exitCode) =>
-        _listening.TrySetException(new InvalidOperationException(
-            $"the server exited with code {exitCode} before listening:{Environment.NewLine}{string.Join(Environment.NewLine, Tail)}"));
-
     /// <summary>Writes out what the copy holds so far.</summary>
     public void Flush()
     {
@@ -143,9 +128,6 @@ internal sealed partial class ServerLog : IDisposable
             _copy?.Dispose();
         }
     }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningLine();
 
     [GeneratedRegex(@": closed \((\w+)\)")]
     private static partial Regex ClosedLine();

@@ -71,43 +71,48 @@ internal static class ReportWriter
             Line($"- Server stop: {stop.Describe()}");
         }
 
+        AppendDetails(report, Line);
+        return text.ToString();
+    }
+
+    // The tables and lists below the summary lines: per profile, the first failed exchanges, the server's first problems.
+    private static void AppendDetails(SoakReport report, Action<string> line)
+    {
         if (report.Profiles.Count > 0)
         {
-            Line(string.Empty);
-            Line("| profile | clients | exchanges | squares verified | errors |");
-            Line("| --- | ---: | ---: | ---: | ---: |");
+            line(string.Empty);
+            line("| profile | clients | exchanges | squares verified | errors |");
+            line("| --- | ---: | ---: | ---: | ---: |");
             foreach (ProfileSummary p in report.Profiles)
             {
-                Line(Invariant($"| {p.Profile} | {p.Clients} | {p.Exchanges:N0} | {p.SquaresVerified:N0} | {p.Errors:N0} |"));
+                line(Invariant($"| {p.Profile} | {p.Clients} | {p.Exchanges:N0} | {p.SquaresVerified:N0} | {p.Errors:N0} |"));
             }
         }
 
         if (report.FirstErrors.Count > 0)
         {
-            Line(string.Empty);
-            Line(Invariant($"First {report.FirstErrors.Count} failed exchanges:"));
-            Line(string.Empty);
+            line(string.Empty);
+            line(Invariant($"First {report.FirstErrors.Count} failed exchanges:"));
+            line(string.Empty);
             foreach (Load.ErrorRecord e in report.FirstErrors)
             {
-                Line(Invariant($"- at {Elapsed(e.ElapsedSeconds)}, client {e.Client}, exit {e.ExitCode}: {e.Message} [{e.Exchange}]"));
+                line(Invariant($"- at {Elapsed(e.ElapsedSeconds)}, client {e.Client}, exit {e.ExitCode}: {e.Message} [{e.Exchange}]"));
             }
         }
 
         if (report.ServerLog is { Problems.Count: > 0 } problems)
         {
-            Line(string.Empty);
-            Line("First warnings and errors in the server log:");
-            Line(string.Empty);
-            Line("```");
+            line(string.Empty);
+            line("First warnings and errors in the server log:");
+            line(string.Empty);
+            line("```");
             foreach (string problem in problems.Problems)
             {
-                Line(problem);
+                line(problem);
             }
 
-            Line("```");
+            line("```");
         }
-
-        return text.ToString();
     }
 
     /// <summary>The whole report as Markdown: settings, the table, the summary.</summary>

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace IotSquares.Integration.Tests.Support;
+namespace IotSquares.TestKit;
 
 /// <summary>
 /// A stand-in for systemd's notification socket: a Unix datagram socket (a file in the temp folder,
@@ -102,6 +102,7 @@ public sealed class NotifyListener : IDisposable
     public Task<string> WaitForAsync(string line, TimeSpan? timeout = null) =>
         WaitForAsync(l => l == line, timeout);
 
+    /// <summary>Closes the socket and removes its file.</summary>
     public void Dispose()
     {
         _socket.Dispose();

@@ -1,0 +1,33 @@
+using IotSquares.Protocol.Errors;
+using IotSquares.Protocol.Events;
+using IotSquares.Protocol.Numbers;
+
+namespace IotSquares.Protocol.Fuzz;
+
+/// <summary>Counts what a session reports, to compare with what it wrote.</summary>
+internal sealed class CountingObserver : IExchangeObserver
+{
+    public long Squares { get; private set; }
+
+    public int Rejections { get; private set; }
+
+    public void ConnectionOpened(ConnectionInfo connection)
+    {
+    }
+
+    public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version)
+    {
+    }
+
+    public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count) => Squares++;
+
+    public void RequestRejected(ConnectionInfo connection, ProtocolError error) => Rejections++;
+
+    public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count)
+    {
+    }
+
+    public void ConnectionClosed(ConnectionInfo connection, CloseReason reason, long count)
+    {
+    }
+}
