@@ -61,11 +61,10 @@ public sealed class SocketActivationTests
     public async Task Variables_meant_for_another_process_are_ignored_and_the_server_binds_its_own_port()
     {
         // LISTEN_PID names another process (as after a fork): its descriptor 3 is not ours to take.
-        await using var server = ServerWithEnvironment.Start(new Dictionary<string, string> { ["LISTEN_FDS"] = "1", ["LISTEN_PID"] = "1" });
-        static bool IsListening(string line) => line.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal);
-        await WaitForAsync(() => server.Output.Any(IsListening), TimeSpan.FromSeconds(60), "listening line", () => server.Output);
-        string listening = server.Output.First(IsListening);
-        int port = int.Parse(listening[(listening.IndexOf("127.0.0.1:", StringComparison.Ordinal) + 10)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        // Ready (READY=1) on the free port it was given proves it bound that port itself.
+        await using ServerProcess server = await ServerProcess.StartAsync(
+            [], environment: new Dictionary<string, string> { ["LISTEN_FDS"] = "1", ["LISTEN_PID"] = "1" });
+        int port = server.Port;
 
         (ExchangeResult result, _) = await Clients.RunAsync(port);
 
