@@ -60,7 +60,7 @@ public sealed class ResilientDisplay
 
         if (_failing)
         {
-            _logger.LogInformation("The display answers again after {Failures} failed attempts.", ConsecutiveFailures);
+            _logger.LogInformation("The display answers again after {Failures:N0} failed attempts.", ConsecutiveFailures);
         }
 
         _failing = false;

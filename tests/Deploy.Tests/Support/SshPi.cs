@@ -84,7 +84,7 @@ public sealed class SshPi : IAsyncDisposable
         string lastLog = string.Empty;
         for (int attempt = 0; attempt < 5; attempt++)
         {
-            int port = FreePort();
+            int port = IotSquares.TestKit.FreePort.OnLoopback();
             string config = WriteConfig(directory, port);
             var log = new StringBuilder();
             var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -230,13 +230,6 @@ public sealed class SshPi : IAsyncDisposable
         File.WriteAllText(Path.Combine(etc, "group"), "root:x:0:\n");
         File.WriteAllText(Path.Combine(etc, "shadow"), "root:*:19000:0:99999:7:::\n");
         File.WriteAllText(Path.Combine(etc, "gshadow"), "root:*::\n");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void KillQuietly(Process process)
