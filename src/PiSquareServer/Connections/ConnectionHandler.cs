@@ -170,14 +170,15 @@ internal sealed partial class ConnectionHandler
     }
 
     // Hands a read to the session and sends its replies in one flush. Returns the reason to close
-    // (null to go on) and whether anything was sent.
+    // (null to go on) and whether a lockstep reply was sent (the next request is worth a brief spin).
     private async ValueTask<(CloseReason? Close, bool Replied)> ProcessAsync(
         ReadResult result, CancellationTokenSource clock, CancellationToken deadline, CancellationToken abort)
     {
         PipeReader reader = _transport.Input;
         PipeWriter writer = _transport.Output;
         ReadOnlySequence<byte> buffer = result.Buffer;
-        SessionStatus status = _session!.Process(ref buffer, writer);
+        long servedBefore = _session!.SquaresServed;
+        SessionStatus status = _session.Process(ref buffer, writer);
         reader.AdvanceTo(buffer.Start, buffer.End);
         if (!status.IsClosing && result.IsCanceled)
         {
@@ -209,7 +210,10 @@ internal sealed partial class ConnectionHandler
                 return (CloseReason.TimedOut, false);
             }
 
-            replied = true;
+            // Only a lockstep client (one request per read, or a handshake) is worth polling for: a pipelining
+            // client's next batch comes when it has read this one, and on a machine with few cores the spin
+            // would take the very CPU that client needs to send it.
+            replied = _session.SquaresServed - servedBefore <= 1;
         }
 
         return (status.IsClosing ? status.Reason : null, replied);
