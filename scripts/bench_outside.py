@@ -153,8 +153,8 @@ def client_pipelined(a, t, window, quiet):
           ours, native, 1.0, True, "squares/s", loads)
 
 
-def server_pipelined(a, t, window, extra=(), label=None, against_ours=False):
-    """The C pipelining client against the C server and against ours; the C client's own rate."""
+def server_pipelined(a, t, window, extra=(), label=None, baseline_build=None, target=1.0):
+    """The C pipelining client against the C server (or baseline_build's server) and against ours; the C client's own rate."""
     ours, native, loads = [], [], []
     for i in range(a.rounds):
         loads.append(load())
@@ -162,14 +162,14 @@ def server_pipelined(a, t, window, extra=(), label=None, against_ours=False):
             if who == "ours":
                 srv = our_server(a.build, extra)
             else:
-                srv = our_server(a.build) if against_ours else c_server(a.native, mode="lines")
+                srv = our_server(baseline_build) if baseline_build else c_server(a.native, mode="lines")
             try:
                 c_client(a.native, srv.port, "pipeline", 20000, window)  # warm-up (JIT)
                 _, res = c_client(a.native, srv.port, "pipeline", a.pipeline_count, window)
                 (ours if who == "ours" else native).append(res["rate"])
             finally:
                 srv.stop()
-    t.add(label or f"pipelined framed, **server**, C client at window {window}", ours, native, 0.95 if against_ours else 1.0, True, "squares/s", loads)
+    t.add(label or f"pipelined framed, **server**, C client at window {window}", ours, native, target, True, "squares/s", loads)
 
 
 def server_lockstep(a, t, poll):
@@ -218,10 +218,12 @@ def main():
     p.add_argument("--build", required=True)
     p.add_argument("--native", required=True)
     p.add_argument("--client-build", help="folder of the PiSquareClient to measure (default: --build)")
+    p.add_argument("--compare-build", help="seam: folder of another PiSquareServer build to compare --build's server with")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--pipeline-count", type=int, default=2_000_000)
     p.add_argument("--lockstep-count", type=int, default=50_000)
-    p.add_argument("--only", nargs="*", default=["client", "server", "lockstep"])
+    p.add_argument("--only", nargs="*", default=["client", "server", "lockstep"],
+                   help="groups: client server lockstep observer seam")
     p.add_argument("--markdown")
     a = p.parse_args()
     a.client_build = a.client_build or a.build
@@ -236,8 +238,14 @@ def main():
             server_pipelined(a, t, w)
     if "observer" in a.only:
         for w in (64, 4096):
-            server_pipelined(a, t, w, extra=["--diagnostics-slow-observer", "20"], against_ours=True,
+            server_pipelined(a, t, w, extra=["--diagnostics-slow-observer", "20"], baseline_build=a.build, target=0.95,
                              label=f"pipelined.slowobserver.w{w}: our server with a 20 ms/call observer behind the queue ÷ without, C client")
+    if "seam" in a.only:
+        if not a.compare_build:
+            raise SystemExit("--only seam needs --compare-build <folder of the server to compare with>")
+        for w in (64, 4096):
+            server_pipelined(a, t, w, baseline_build=a.compare_build, target=1.0,
+                             label=f"pipelined framed, server of --build ÷ server of --compare-build, C client at window {w}")
     if "lockstep" in a.only:
         server_lockstep(a, t, "block")
         server_lockstep(a, t, "busy")

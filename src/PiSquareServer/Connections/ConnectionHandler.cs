@@ -20,6 +20,9 @@ namespace IotSquares.Server.Connections;
 /// </summary>
 internal sealed partial class ConnectionHandler
 {
+    // Replies held back while more of a pipelined burst is waiting in the socket, at most (then they are sent).
+    private const int MaxHeldBackReplyBytes = 64 * 1024;
+
     private readonly ConnectionInfo _connection;
     private readonly IConnectionTransport _transport;
     private readonly ConnectionSettings _settings;
@@ -48,6 +51,7 @@ internal sealed partial class ConnectionHandler
     public async Task RunAsync(CancellationToken shutdown, CancellationToken abort)
     {
         _observer.ConnectionOpened(_connection);
+        Interlocked.Increment(ref _settings.OpenConnections);
         CloseReason reason = CloseReason.ConnectionLost;
         try
         {
@@ -75,6 +79,7 @@ internal sealed partial class ConnectionHandler
         finally
         {
             _heartbeat?.Waiting(); // From here on only bounded waits for the close.
+            Interlocked.Decrement(ref _settings.OpenConnections);
             if (_stalled || abort.IsCancellationRequested)
             {
                 // Replies may be stuck in a full send buffer (a client that stopped reading, or a stop that
@@ -98,7 +103,7 @@ internal sealed partial class ConnectionHandler
         bool replied = false;
         while (true)
         {
-            if (replied)
+            if (replied && _settings.FewEnoughToSpin)
             {
                 // Right after a reply, the next request of a lockstep client is microseconds away.
                 _transport.AwaitNextBytesBriefly();
@@ -177,6 +182,7 @@ internal sealed partial class ConnectionHandler
         PipeReader reader = _transport.Input;
         PipeWriter writer = _transport.Output;
         ReadOnlySequence<byte> buffer = result.Buffer;
+        long readLength = buffer.Length; // taken before AdvanceTo hands the segments back
         long servedBefore = _session!.SquaresServed;
         SessionStatus status = _session.Process(ref buffer, writer);
         reader.AdvanceTo(buffer.Start, buffer.End);
@@ -189,6 +195,13 @@ internal sealed partial class ConnectionHandler
         {
             // The client closed its side; anything left is an unterminated line, which is dropped.
             status = SessionStatus.Close(CloseReason.PeerClosed);
+        }
+
+        if (!status.IsClosing && !result.IsCanceled && !result.IsCompleted && MoreOfTheBurstWaiting(readLength, writer))
+        {
+            // Replies to the rest of a pipelined burst go out in the same send as these: one wake-up of the
+            // client per burst instead of one per read, as a C server that reads 64 KiB at a time does.
+            return (null, false);
         }
 
         bool replied = false;
@@ -218,6 +231,12 @@ internal sealed partial class ConnectionHandler
 
         return (status.IsClosing ? status.Reason : null, replied);
     }
+
+    // A framed read that took a buffer's worth (not a lockstep request), more bytes already in the socket,
+    // and not yet 64 KiB of replies held back: worth reading on before sending.
+    private bool MoreOfTheBurstWaiting(long readLength, PipeWriter writer) =>
+        _session!.Dialect == Dialect.Framed && writer.UnflushedBytes is > 0 and < MaxHeldBackReplyBytes &&
+        readLength >= _settings.ReaderOptions.MinimumReadSize && _transport.HasUnreadBytes;
 
     private IServerSession CreateSession(DetectionResult dialect) => dialect == DetectionResult.Textbook
         ? new TextbookServerSession(_settings.Textbook, _connection, _observer)
