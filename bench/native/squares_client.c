@@ -13,10 +13,13 @@
  *                    "n*n\n", ends with "BYE\n" and checks the server's "BYE <count>" (--no-greeting
  *                    skips both, for a server that speaks bare lines).
  *   --poll busy: every receive is a recv(MSG_DONTWAIT) loop instead of a blocking recv().
+ *   --total-only (lockstep): no clock read and no store per round trip, only the run's total time and
+ *                            rate, as a plain client does (the percentiles are not printed).
  *
  *   squares_client --port P [--host 127.0.0.1] [--dialect lines|textbook] [--mode lockstep|pipeline]
  *                  [--window W] [--count N] [--warmup N] [--start S] [--poll block|busy]
  *                  [--timeout SECONDS] [--stall SECONDS] [--no-greeting] [--json] [--samples FILE]
+ *                  [--total-only]
  *
  * --samples FILE (lockstep) also writes every measured round trip, in nanoseconds, as native-endian
  * uint64 values in request order, so that a caller can pool the samples of several runs.
@@ -286,7 +289,7 @@ static void lockstep(int fd, int textbook, int64_t first, long total, long warmu
         {
             request[len++] = '\n';
         }
-        uint64_t t0 = now_ns();
+        uint64_t t0 = rtt != NULL ? now_ns() : 0;
         send_all(fd, request, len);
         if (textbook)
         {
@@ -299,10 +302,9 @@ static void lockstep(int fd, int textbook, int64_t first, long total, long warmu
             const char *line = read_line(fd, &n);
             verify_line(line, n, v);
         }
-        uint64_t t1 = now_ns();
-        if (i >= warmup)
+        if (rtt != NULL && i >= warmup)
         {
-            rtt[i - warmup] = t1 - t0;
+            rtt[i - warmup] = now_ns() - t0;
         }
         if ((i & 1023) == 0)
         {
@@ -462,7 +464,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: squares_client --port P [--host 127.0.0.1|::1] [--dialect lines|textbook] [--mode lockstep|pipeline]\n"
                     "                      [--window W] [--count N] [--warmup N] [--start S] [--poll block|busy]\n"
-                    "                      [--timeout SECONDS] [--stall SECONDS] [--no-greeting] [--json] [--samples FILE]\n");
+                    "                      [--timeout SECONDS] [--stall SECONDS] [--no-greeting] [--json] [--samples FILE] [--total-only]\n");
     exit(EXIT_USAGE);
 }
 
@@ -479,6 +481,7 @@ int main(int argc, char **argv)
     long timeout = 600;
     int greeting = 1;
     int json = 0;
+    int total_only = 0;
     const char *samples = NULL;
     for (int i = 1; i < argc; i++)
     {
@@ -491,6 +494,11 @@ int main(int argc, char **argv)
         if (strcmp(a, "--json") == 0)
         {
             json = 1;
+            continue;
+        }
+        if (strcmp(a, "--total-only") == 0)
+        {
+            total_only = 1;
             continue;
         }
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -590,6 +598,14 @@ int main(int argc, char **argv)
         pipeline(fd, start, warmup, window);
         t0 = now_ns();
         pipeline(fd, start + warmup, count, window);
+        t1 = now_ns();
+    }
+    else if (total_only)
+    {
+        /* No clock and no store per round trip: the run's total time only, as a plain client. */
+        lockstep(fd, textbook, start, warmup, warmup, NULL);
+        t0 = now_ns();
+        lockstep(fd, textbook, start + warmup, count, 0, NULL);
         t1 = now_ns();
     }
     else

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using IotSquares.Protocol;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -128,8 +129,10 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
     {
         lock (_gate)
         {
-            _countByConnection.TryGetValue(connection.Id, out long before);
-            _countByConnection[connection.Id] = Math.Max(before, count);
+            // One hash lookup per square (this runs on the connection loop): read and update in place.
+            ref long known = ref CollectionsMarshal.GetValueRefOrAddDefault(_countByConnection, connection.Id, out _);
+            long before = known;
+            known = Math.Max(before, count);
             // Counts are per connection; a coalesced event stands for every square since the last one.
             _total += Math.Max(0, count - before);
             _latestValue = value;

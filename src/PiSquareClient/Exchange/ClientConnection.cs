@@ -196,6 +196,78 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Hands over the bytes the pipe reader has received and not consumed, for a caller that reads the
+    /// socket directly from now on (<see cref="ReceiveAsync"/>). Nothing is left behind in the pipe.
+    /// </summary>
+    public ReplyReceiver TakeOverReceiving(int maxLineLength)
+    {
+        if (!Reader.TryRead(out ReadResult buffered))
+        {
+            return new ReplyReceiver(maxLineLength, ReadOnlySequence<byte>.Empty);
+        }
+
+        var receiver = new ReplyReceiver(maxLineLength, buffered.Buffer);
+        Reader.AdvanceTo(buffered.Buffer.End);
+        return receiver;
+    }
+
+    /// <summary>
+    /// Reads straight from the socket into <paramref name="into"/>: at once when bytes are waiting (after a
+    /// short spin, <see cref="SocketSpinning"/>), otherwise asynchronously within the receive timeout.
+    /// Only after <see cref="TakeOverReceiving"/>; the pipe reader must not be used beside it.
+    /// </summary>
+    public async ValueTask<int> ReceiveAsync(Memory<byte> into, string waitingFor, CancellationToken cancellationToken)
+    {
+        int received;
+        try
+        {
+            if (_socket.Available > 0 || _spinning.WaitReadable(_socket, ref _spinHistory))
+            {
+                received = _socket.Receive(into.Span);
+            }
+            else
+            {
+                // The connection's one clock, armed only for the wait and disarmed after it (see ReadAsync).
+                _clock.CancelAfter(_receiveTimeout);
+                try
+                {
+                    received = await _socket.ReceiveAsync(into, SocketFlags.None, _clock.Token);
+                }
+                finally
+                {
+                    Disarm();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ExchangeFailedException.Transient(
+                ClientExitCodes.Timeout, $"no {waitingFor} from the server within {DurationText.Format(_receiveTimeout)}");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while waiting for the server's {waitingFor}: {ex.Message}", ex);
+        }
+
+        return received > 0
+            ? received
+            : throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection before its {waitingFor}");
+    }
+
+    /// <summary>Sends <paramref name="bytes"/> straight to the socket (nothing may wait unflushed in the pipe writer).</summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.SendAsync(bytes, SocketFlags.None, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"connection lost while sending: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Sends whatever has been written.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {

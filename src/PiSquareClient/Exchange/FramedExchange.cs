@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using IotSquares.CommandLine;
 using IotSquares.Protocol.Errors;
@@ -19,6 +20,9 @@ internal sealed class FramedExchange
 
     private readonly ClientConnection _connection;
     private readonly FramedCodec _codec;
+
+    // Set once the exchange reads the socket directly; the goodbye is read from it too.
+    private ReplyReceiver? _receiver;
 
     public FramedExchange(ClientConnection connection, FramedCodec codec)
     {
@@ -57,9 +61,9 @@ internal sealed class FramedExchange
 
     /// <summary>
     /// Sends every request from index <paramref name="first"/> on, with up to <paramref name="window"/>
-    /// in flight, and verifies every reply in order. One loop does both: it tops the window up in one
-    /// write and one flush, waits for a reply, then takes every reply already buffered before topping
-    /// up again, so requests and replies travel in batches and no thread hands work to another.
+    /// in flight, and verifies every reply in order. One loop does both, as a C client does: it tops the
+    /// window up with one send of a whole batch, reads whatever has arrived with one receive into a
+    /// contiguous buffer, verifies every complete reply straight from that span, and repeats.
     /// </summary>
     public async Task ExchangeAsync(RequestSequence requests, long first, int window, ReplyVerifier verifier, CancellationToken cancellationToken)
     {
@@ -68,43 +72,24 @@ internal sealed class FramedExchange
         // can never block each other (which huge numbers in a huge window otherwise could).
         int perRequest = requests.MaxDigits() + 2;
         long inFlightLimit = Math.Max(1, Math.Min(window, MaxBytesInFlight / perRequest));
+        byte[] outgoing = new byte[checked((int)inFlightLimit * perRequest)];
+        ReplyReceiver receiver = _receiver = _connection.TakeOverReceiving(_codec.Limits.MaxReplyLineLength);
         long next = first;
         long index = first;
         while (index < requests.Count)
         {
             if (next < requests.Count && next - index < inFlightLimit)
             {
-                do
-                {
-                    FramedCodec.WriteNumber(_connection.Writer, requests[next++]);
-                }
-                while (next < requests.Count && next - index < inFlightLimit);
-
-                await _connection.FlushAsync(cancellationToken);
+                int length = FormatRequests(outgoing, requests, ref next, Math.Min(requests.Count, index + inFlightLimit));
+                await _connection.SendAsync(outgoing.AsMemory(0, length), cancellationToken);
             }
 
-            // Every reply that has arrived is taken in one pass over the buffer.
-            ReadResult received = await _connection.ReadAvailableAsync("reply", cancellationToken);
-            ReadOnlySequence<byte> buffer = received.Buffer;
-            while (index < next && _codec.TryParseServerMessage(ref buffer, out ServerMessage reply))
+            if (receiver.Unread.IndexOf((byte)'\n') < 0)
             {
-                verifier.Verify(index++, reply);
+                await receiver.ReceiveAsync(_connection, "reply", cancellationToken);
             }
 
-            if (index < next)
-            {
-                // Stopped at an incomplete line: wait for more bytes next time.
-                _connection.Reader.AdvanceTo(buffer.Start, buffer.End);
-                if (received.IsCompleted)
-                {
-                    throw ExchangeFailedException.Transient(ClientExitCodes.ConnectionLost, $"the server closed the connection with {CountText.Of(next - index, "request", "requests")} unanswered");
-                }
-            }
-            else
-            {
-                // Every request is answered; whatever follows (a goodbye) is left unexamined for the next read.
-                _connection.Reader.AdvanceTo(buffer.Start);
-            }
+            index = VerifyReplies(receiver, index, next, verifier);
         }
     }
 
@@ -113,10 +98,85 @@ internal sealed class FramedExchange
     {
         FramedCodec.WriteClientGoodbye(_connection.Writer);
         await _connection.FlushAsync(cancellationToken);
-        ServerMessage reply = await _connection.ReadMessageAsync<ServerMessage>(_codec.TryParseServerMessage, "goodbye", cancellationToken);
+        ServerMessage reply = _receiver is null
+            ? await _connection.ReadMessageAsync<ServerMessage>(_codec.TryParseServerMessage, "goodbye", cancellationToken)
+            : await ReadFromReceiverAsync(_receiver, "goodbye", cancellationToken);
         return reply.Kind == ServerMessageKind.Goodbye
             ? reply.Count
             : throw new ExchangeFailedException(ClientExitCodes.ProtocolError, $"the server answered BYE with {reply.Kind} instead of BYE <count>");
+    }
+
+    // Formats requests [next, until) into one buffer for one send; returns the bytes written.
+    private static int FormatRequests(byte[] outgoing, RequestSequence requests, ref long next, long until)
+    {
+        Span<byte> span = outgoing;
+        int length = 0;
+        bool small = requests.FitsInInt64;
+        for (; next < until; next++)
+        {
+            int written;
+            bool formatted = small
+                ? requests.Int64At(next).TryFormat(span[length..], out written, default, CultureInfo.InvariantCulture)
+                : requests[next].TryFormat(span[length..], out written);
+            if (!formatted || length + written >= span.Length)
+            {
+                throw new InvalidOperationException("A request is longer than its sequence's MaxDigits promised.");
+            }
+
+            length += written;
+            span[length++] = (byte)'\n';
+        }
+
+        return length;
+    }
+
+    // Verifies every complete reply at the front of the receiver, up to the requests sent; returns the
+    // index of the first request still unanswered. Squares take the fast path; anything else (and a
+    // line too long) goes through the codec's general parser, which decides exactly as it always has.
+    private long VerifyReplies(ReplyReceiver receiver, long index, long next, ReplyVerifier verifier)
+    {
+        ReadOnlySpan<byte> unread = receiver.Unread;
+        int consumed = 0;
+        while (index < next)
+        {
+            int line = verifier.TryVerifySquare(index, unread[consumed..]);
+            if (line > 0)
+            {
+                index++;
+                consumed += line;
+                continue;
+            }
+
+            receiver.Consume(consumed);
+            ReadOnlySequence<byte> buffer = receiver.UnreadSequence;
+            if (!_codec.TryParseServerMessage(ref buffer, out ServerMessage reply))
+            {
+                return index; // An incomplete line: wait for more bytes.
+            }
+
+            receiver.ConsumeTo(buffer.Start);
+            verifier.Verify(index++, reply);
+            unread = receiver.Unread;
+            consumed = 0;
+        }
+
+        receiver.Consume(consumed);
+        return index;
+    }
+
+    private async ValueTask<ServerMessage> ReadFromReceiverAsync(ReplyReceiver receiver, string waitingFor, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadOnlySequence<byte> buffer = receiver.UnreadSequence;
+            if (_codec.TryParseServerMessage(ref buffer, out ServerMessage reply))
+            {
+                receiver.ConsumeTo(buffer.Start);
+                return reply;
+            }
+
+            await receiver.ReceiveAsync(_connection, waitingFor, cancellationToken);
+        }
     }
 
     // Parses one server line and keeps its text, for printing the greeting exactly as it arrived.

@@ -26,6 +26,12 @@ internal sealed class RequestSequence
         ? new ProtocolInteger(_smallStart + index)
         : new ProtocolInteger(_start + index);
 
+    /// <summary>True when every integer of the sequence fits in 64 bits (the fast paths apply).</summary>
+    public bool FitsInInt64 => _fitsInInt64;
+
+    /// <summary>Request number <paramref name="index"/> as a 64-bit integer; only when <see cref="FitsInInt64"/>.</summary>
+    public long Int64At(long index) => _smallStart + index;
+
     /// <summary>The most digits any integer of the sequence has.</summary>
     public int MaxDigits()
     {

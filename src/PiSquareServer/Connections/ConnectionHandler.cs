@@ -21,6 +21,9 @@ namespace IotSquares.Server.Connections;
 /// </summary>
 internal sealed partial class ConnectionHandler
 {
+    // Replies held back while more of a pipelined burst is waiting in the socket, at most (then they are sent).
+    private const int MaxHeldBackReplyBytes = 64 * 1024;
+
     private readonly ConnectionInfo _connection;
     private readonly IConnectionTransport _transport;
     private readonly ConnectionSettings _settings;
@@ -49,6 +52,7 @@ internal sealed partial class ConnectionHandler
     public async Task RunAsync(CancellationToken shutdown, CancellationToken abort)
     {
         _observer.ConnectionOpened(_connection);
+        Interlocked.Increment(ref _settings.OpenConnections);
         CloseReason reason = CloseReason.ConnectionLost;
         try
         {
@@ -76,6 +80,7 @@ internal sealed partial class ConnectionHandler
         finally
         {
             _heartbeat?.Waiting(); // From here on only bounded waits for the close.
+            Interlocked.Decrement(ref _settings.OpenConnections);
             if (_stalled || abort.IsCancellationRequested)
             {
                 // Replies may be stuck in a full send buffer (a client that stopped reading, or a stop that
@@ -99,7 +104,7 @@ internal sealed partial class ConnectionHandler
         bool replied = false;
         while (true)
         {
-            if (replied)
+            if (replied && _settings.FewEnoughToSpin)
             {
                 // Right after a reply, the next request of a lockstep client is microseconds away.
                 _transport.AwaitNextBytesBriefly();
@@ -171,14 +176,16 @@ internal sealed partial class ConnectionHandler
     }
 
     // Hands a read to the session and sends its replies in one flush. Returns the reason to close
-    // (null to go on) and whether anything was sent.
+    // (null to go on) and whether a lockstep reply was sent (the next request is worth a brief spin).
     private async ValueTask<(CloseReason? Close, bool Replied)> ProcessAsync(
         ReadResult result, CancellationTokenSource clock, CancellationToken deadline, CancellationToken abort)
     {
         PipeReader reader = _transport.Input;
         PipeWriter writer = _transport.Output;
         ReadOnlySequence<byte> buffer = result.Buffer;
-        SessionStatus status = _session!.Process(ref buffer, writer);
+        long readLength = buffer.Length; // taken before AdvanceTo hands the segments back
+        long servedBefore = _session!.SquaresServed;
+        SessionStatus status = _session.Process(ref buffer, writer);
         reader.AdvanceTo(buffer.Start, buffer.End);
         if (!status.IsClosing && result.IsCanceled)
         {
@@ -189,6 +196,13 @@ internal sealed partial class ConnectionHandler
         {
             // The client closed its side; anything left is an unterminated line, which is dropped.
             status = SessionStatus.Close(CloseReason.PeerClosed);
+        }
+
+        if (!status.IsClosing && !result.IsCanceled && !result.IsCompleted && MoreOfTheBurstWaiting(readLength, writer))
+        {
+            // Replies to the rest of a pipelined burst go out in the same send as these: one wake-up of the
+            // client per burst instead of one per read, as a C server that reads 64 KiB at a time does.
+            return (null, false);
         }
 
         bool replied = false;
@@ -210,11 +224,20 @@ internal sealed partial class ConnectionHandler
                 return (CloseReason.TimedOut, false);
             }
 
-            replied = true;
+            // Only a lockstep client (one request per read, or a handshake) is worth polling for: a pipelining
+            // client's next batch comes when it has read this one, and on a machine with few cores the spin
+            // would take the very CPU that client needs to send it.
+            replied = _session.SquaresServed - servedBefore <= 1;
         }
 
         return (status.IsClosing ? status.Reason : null, replied);
     }
+
+    // A framed read that took a buffer's worth (not a lockstep request), more bytes already in the socket,
+    // and not yet 64 KiB of replies held back: worth reading on before sending.
+    private bool MoreOfTheBurstWaiting(long readLength, PipeWriter writer) =>
+        _session!.Dialect == Dialect.Framed && writer.UnflushedBytes is > 0 and < MaxHeldBackReplyBytes &&
+        readLength >= _settings.ReaderOptions.MinimumReadSize && _transport.HasUnreadBytes;
 
     private IServerSession CreateSession(DetectionResult dialect) => dialect == DetectionResult.Textbook
         ? new TextbookServerSession(_settings.Textbook, _connection, _observer)

@@ -21,10 +21,25 @@ internal sealed class ConnectionSettings
         ReaderOptions = new StreamPipeReaderOptions(bufferSize: options.ReadBufferSize, minimumReadSize: Math.Max(256, options.ReadBufferSize / 4), leaveOpen: true);
 
         // One core is always left to the rest of the server, however many connections want to spin.
-        Spinning = new SocketSpinning(TimeSpan.FromMicroseconds(options.SpinMicroseconds), Math.Max(1, Environment.ProcessorCount - 1));
+        Spinning = new SocketSpinning(TimeSpan.FromMicroseconds(options.SpinMicroseconds), MaxSpinners);
     }
 
     public SocketSpinning Spinning { get; }
+
+    /// <summary>Connections being served now (updated by each connection loop).</summary>
+#pragma warning disable CA1051 // A field, so that Interlocked can update it.
+    public int OpenConnections;
+#pragma warning restore CA1051
+
+    /// <summary>
+    /// Whether a loop may spin for its client's next request: only while there are no more connections
+    /// than spinning cores. Socket continuations run on the engine's event threads (SocketEngine), so a
+    /// spin there also holds up the other connections of that thread; with many clients the server is
+    /// busy anyway and their requests are picked up as they come.
+    /// </summary>
+    public bool FewEnoughToSpin => Volatile.Read(ref OpenConnections) <= MaxSpinners;
+
+    private static int MaxSpinners => Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>The clock every timeout runs on: the system's, or a fake one in tests.</summary>
     public TimeProvider Time { get; }

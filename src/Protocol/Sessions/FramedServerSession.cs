@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Globalization;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
 using IotSquares.Protocol.Framed;
 using IotSquares.Protocol.Numbers;
+using IotSquares.Protocol.Wire;
 
 namespace IotSquares.Protocol.Sessions;
 
@@ -31,8 +33,18 @@ public sealed class FramedServerSession : ServerSession
     /// <inheritdoc />
     public override SessionStatus Process(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output)
     {
-        while (_codec.TryParseClientMessage(ref buffer, out ClientMessage message))
+        while (true)
         {
+            if (IsHandshakeComplete)
+            {
+                ServeSmallRequests(ref buffer, output);
+            }
+
+            if (!_codec.TryParseClientMessage(ref buffer, out ClientMessage message))
+            {
+                break;
+            }
+
             SessionStatus status = IsHandshakeComplete ? Handle(message, output) : HandleGreeting(message, output);
             if (status.IsClosing)
             {
@@ -55,6 +67,47 @@ public sealed class FramedServerSession : ServerSession
 
     /// <inheritdoc />
     protected override void WriteError(IBufferWriter<byte> output, in ProtocolError error) => FramedCodec.WriteError(output, error);
+
+    // The common case in one pass over the first segment, as a C server loops over its read buffer:
+    // canonical 64-bit requests answered straight into the output span. Stops at the first line that is
+    // anything else (or incomplete), which the general parser then takes as it always has.
+    private void ServeSmallRequests(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output)
+    {
+        ReadOnlySpan<byte> input = buffer.FirstSpan;
+        int maxDigits = _codec.Limits.MaxDigits;
+        int consumed = 0;
+        Span<byte> replies = default;
+        int written = 0;
+        while (true)
+        {
+            int length = SmallIntegerLine.TryRead(input[consumed..], maxDigits, out long value);
+            if (length == 0)
+            {
+                break;
+            }
+
+            // A square of at most 19 digits and its LF.
+            if (replies.Length - written < 20)
+            {
+                output.Advance(written);
+                replies = output.GetSpan(4096);
+                written = 0;
+            }
+
+            long square = value * value;
+            square.TryFormat(replies[written..], out int digits, default, CultureInfo.InvariantCulture);
+            written += digits;
+            replies[written++] = (byte)'\n';
+            consumed += length;
+            Served(new ProtocolInteger(value), new ProtocolInteger(square));
+        }
+
+        if (consumed > 0)
+        {
+            output.Advance(written);
+            buffer = buffer.Slice(consumed);
+        }
+    }
 
     private SessionStatus HandleGreeting(in ClientMessage message, IBufferWriter<byte> output)
     {

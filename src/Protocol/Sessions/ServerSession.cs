@@ -69,9 +69,15 @@ public abstract class ServerSession : IServerSession
     {
         ProtocolInteger square = value.Square();
         WriteSquare(output, square);
+        Served(value, square);
+        return SessionStatus.Open;
+    }
+
+    /// <summary>Counts a square written and tells the observer.</summary>
+    protected void Served(in ProtocolInteger value, in ProtocolInteger square)
+    {
         SquaresServed++;
         Observer.SquareServed(Connection, value, square, SquaresServed);
-        return SessionStatus.Open;
     }
 
     /// <summary>Answers one request with an error; a 5xx error also closes the connection.</summary>
