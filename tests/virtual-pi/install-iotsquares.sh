@@ -2,19 +2,13 @@
 # Puts the IotSquares units and the published linux-arm64 binaries into the image's root file
 # system, where the units expect them (each binary goes to its unit's ExecStart path).
 #   install-iotsquares.sh <rootfs> <publish-dir with PiSquareServer and PiSquareClient> <repo>
-# Units come from the repo's deploy/systemd/; while that is missing, from the lab's stand-ins
-# (and the run says so). Their config files (appsettings.json, *.env beside the units, or in
-# deploy/config/) go to /etc/pisquare/, as publish.ps1 puts them.
+# Units come from the repo's deploy/systemd/; their config files (appsettings.json, *.env beside the
+# units) go to /etc/pisquare/, as publish.ps1 puts them.
 set -euo pipefail
 rootfs=${1:?rootfs} publish=${2:?publish dir} repo=${3:?repo}
-here=$(cd "$(dirname "$0")" && pwd)
 
 units=$repo/deploy/systemd
-if ! ls "$units"/pisquare-server*.service >/dev/null 2>&1; then
-    units=$here/stand-in-units
-    echo "install-iotsquares: deploy/systemd/ has no pisquare-server unit: using the lab's stand-in units" >&2
-fi
-echo "$units" > "$rootfs/.pisquare-units-source"
+ls "$units"/pisquare-server*.service >/dev/null 2>&1 || { echo "install-iotsquares: no pisquare-server unit in $units" >&2; exit 1; }
 
 rm -f "$rootfs"/usr/lib/systemd/system/pisquare-{server,client}*
 rm -rf "$rootfs/opt/pisquare"
@@ -27,11 +21,6 @@ for f in "$units"/*; do
         *.md|README*) ;;
         *) install -m 0644 "$f" "$rootfs/etc/pisquare/$name" ;;    # appsettings.json, *.env
     esac
-done
-for f in "$repo"/deploy/config/*; do
-    [ -f "$f" ] || continue
-    case "$(basename "$f")" in *.md|README*) continue ;; esac
-    install -m 0644 "$f" "$rootfs/etc/pisquare/"
 done
 
 # exec_path <unit>: the program of its ExecStart= (without the - @ + ! prefixes).
