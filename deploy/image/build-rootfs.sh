@@ -35,6 +35,6 @@ mmdebstrap --architectures=arm64 --variant=minbase --mode=root \
     --setup-hook="sync-in '$here/rootfs/usr/share/initramfs-tools/modules.d' /usr/share/initramfs-tools/modules.d" \
     --essential-hook="'$here/initramfs-once.sh' defer \"\$1\"" \
     --customize-hook="sync-in '$here/rootfs' /" \
-    --customize-hook="'$here/initramfs-once.sh' build \"\$1\"" \
     --customize-hook="'$here/customize-rootfs.sh' \"\$1\"" \
+    --customize-hook="'$here/initramfs-once.sh' build \"\$1\"" \
     "$suite" "$out" "${sources[@]}"
