@@ -10,14 +10,21 @@ rootfs=${1:?rootfs} publish=${2:?publish dir} repo=${3:?repo}
 units=$repo/deploy/systemd
 ls "$units"/pisquare-server*.service >/dev/null 2>&1 || { echo "install-iotsquares: no pisquare-server unit in $units" >&2; exit 1; }
 
-rm -f "$rootfs"/usr/lib/systemd/system/pisquare-{server,client}*
+# Where publish.ps1 puts them (units in /etc/systemd/system, a Documentation=file: page from docs/),
+# so that the first publish.ps1 onto a fresh card replaces these files rather than shadowing them.
+rm -f "$rootfs"/etc/systemd/system/pisquare-{server,client}*.{service,socket,timer} "$rootfs"/usr/lib/systemd/system/pisquare-{server,client}*
 rm -rf "$rootfs/opt/pisquare"
-install -d "$rootfs/etc/pisquare"
+install -d "$rootfs/etc/pisquare" "$rootfs/etc/systemd/system"
 for f in "$units"/*; do
     name=$(basename "$f")
     case "$name" in
-        pisquare-firstboot*) ;;
-        *.service|*.socket|*.timer) install -m 0644 "$f" "$rootfs/usr/lib/systemd/system/$name" ;;
+        *.service|*.socket|*.timer)
+            install -m 0644 "$f" "$rootfs/etc/systemd/system/$name"
+            doc=$(sed -n 's|^Documentation=file:\(/[^ ]*\).*|\1|p' "$f" | head -n 1)
+            if [ -n "$doc" ] && [ -f "$repo/docs/$(basename "$doc")" ]; then
+                install -D -m 0644 "$repo/docs/$(basename "$doc")" "$rootfs$doc"
+            fi
+            ;;
         *.md|README*) ;;
         *) install -m 0644 "$f" "$rootfs/etc/pisquare/$name" ;;    # appsettings.json, *.env
     esac
@@ -28,7 +35,7 @@ exec_path() {
     sed -n 's/^ExecStart=[-@+!:]*\([^ ]*\).*/\1/p' "$1" | head -n 1
 }
 for role in server client; do
-    unit=$(ls "$rootfs"/usr/lib/systemd/system/pisquare-"$role"*.service 2>/dev/null | grep -v @ | head -n 1 || true)
+    unit=$(ls "$rootfs"/etc/systemd/system/pisquare-"$role"*.service 2>/dev/null | grep -v @ | head -n 1 || true)
     [ -n "$unit" ] || { echo "install-iotsquares: no $role unit" >&2; exit 1; }
     target=$(exec_path "$unit")
     if [ "$role" = server ]; then program=PiSquareServer; else program=PiSquareClient; fi
