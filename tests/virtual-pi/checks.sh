@@ -96,9 +96,16 @@ server_hardened() {
 client_binary() {
     gssh client "systemctl cat 'pisquare-client*.service' 2>/dev/null | sed -n 's/^ExecStart=[-@+!]*\([^ ]*\).*/\1/p' | head -n 1"
 }
-client_unit_active() {    # the client Pi's own unit runs the exchange with nobody logged in
-    gssh client "systemctl list-units --no-legend --plain 'pisquare-client*' | grep -E 'active (running|waiting|exited)'" ||
-        gssh client "systemctl list-units --all --no-legend --plain 'pisquare-client*'; journalctl -u 'pisquare-client*' -n 8 --no-pager"
+client_unit_summary() {   # the latest "Summary: OK: ..." line the client unit wrote to its journal
+    gssh client "journalctl -u pisquare-client -o cat --no-pager | grep -E '^Summary: OK: ([0-9,]+) of \\1 squares verified, 0 errors' | tail -n 1" | grep .
+}
+client_unit_active() {    # the client Pi's own unit runs whole exchanges with nobody logged in
+    if wait_until 240 "a verified run of pisquare-client" client_unit_summary; then
+        client_unit_summary
+    else
+        gssh client "systemctl status pisquare-client --no-pager -n 8" | tail -n 12
+        return 1
+    fi
 }
 quiet_client_unit() {     # the checks below drive the client by hand, with a known count
     gssh client "sudo systemctl stop 'pisquare-client*.timer' 'pisquare-client*.service' 2>/dev/null || true"
@@ -127,30 +134,55 @@ journal_connection() {    # each connection is one Information line ("closed (..
 client_connected() {
     gssh server "ss -Htn state established '( sport = :50007 )' | grep -qF '$LAB_LAN_CLIENT'"
 }
-stop_drains() {           # systemctl stop: exit 0 ("success"), within the stop timeout
-    local t0=$SECONDS result status
+# A long client run in the background on the client Pi, for the stop and kill checks. Its length
+# comes from the rate the 1000-square run measured: about 40 s of squares, so that a stop or a kill
+# seen over ssh (seconds per command under emulation) always lands in the middle of it.
+long_count() {
+    local rate
+    rate=$(grep -Eo '[0-9][0-9,]* squares/s' "$LAB_RUN/client-exchange.txt" 2>/dev/null | tail -n 1 | tr -dc 0-9)
+    rate=${rate:-500}
+    local n=$((rate * 40))
+    [ "$n" -ge 20000 ] || n=20000
+    [ "$n" -le 2000000 ] || n=2000000
+    echo "$n"
+}
+long_run_start() {        # <name>
+    gssh client "rm -f /tmp/$1.txt"
+    client_run --host pisquare-server.local --count "$(long_count)" --pipeline 16 --retries 30 --quiet \
+        "> /tmp/$1.txt 2>&1; echo exit=\$? >> /tmp/$1.txt" </dev/null >/dev/null 2>&1 &
+    LAB_LONG_PID=$!
+}
+long_run_done() { ! kill -0 "$LAB_LONG_PID" 2>/dev/null; }
+long_run_result() {       # <name>: every square verified, after at least one reconnect
+    wait_until 600 "the client's run" long_run_done || { kill "$LAB_LONG_PID" 2>/dev/null; return 1; }
+    wait "$LAB_LONG_PID" 2>/dev/null || true
+    gssh client "cat /tmp/$1.txt" > "$LAB_RUN/client-$1.txt"
+    grep -E '^(Summary|exit=)|shutting down|lost|reconnect' "$LAB_RUN/client-$1.txt" | tail -n 4
+    grep -q '^exit=0$' "$LAB_RUN/client-$1.txt" &&
+        grep -Eq '^Summary: OK: ([0-9,]+) of \1 squares verified, 0 errors, [1-9][0-9,]* reconnects?,' "$LAB_RUN/client-$1.txt"
+}
+stop_drains() {           # systemctl stop mid-exchange: BYE, exit 0; started again, the client finishes
+    local t0 result status
+    long_run_start stop
+    wait_until 120 "the client's connection" client_connected || return 1
+    t0=$SECONDS
     gssh server 'sudo systemctl stop pisquare-server.service'
     result=$(server_prop Result); status=$(server_prop ExecMainStatus)
     echo "stopped in $((SECONDS - t0)) s, Result=$result ExecMainStatus=$status"
     gssh server 'sudo systemctl start pisquare-server.service'
-    [ "$result" = success ] && [ "$status" = 0 ]
+    long_run_result stop && [ "$result" = success ] && [ "$status" = 0 ]
 }
 restarted_since() { [ "$(server_prop NRestarts)" -gt "$1" ]; }
 kill9_restart() {         # kill -9 mid-exchange: systemd restarts the server, the client loses nothing
     local before after
     before=$(server_prop NRestarts)
-    client_run --host pisquare-server.local --count 20000 --pipeline 16 --retries 30 --quiet \
-        "> /tmp/kill9.txt 2>&1; echo exit=\$? >> /tmp/kill9.txt" </dev/null &
-    local client_ssh=$!
-    wait_until 120 "the client's connection" client_connected
+    long_run_start kill9
+    wait_until 120 "the client's connection" client_connected || return 1
     gssh server 'sudo systemctl kill -s KILL pisquare-server.service'
-    wait_until 180 "systemd's restart of the server" restarted_since "$before"
-    wait_until 180 "the restarted server" unit_active server pisquare-server.service
-    wait "$client_ssh" || true
+    wait_until 180 "systemd's restart of the server" restarted_since "$before" || return 1
     after=$(server_prop NRestarts)
-    gssh client 'cat /tmp/kill9.txt' | tail -n 4
     echo "NRestarts $before -> $after"
-    [ "$after" -gt "$before" ] && gssh client 'grep -q "^exit=0$" /tmp/kill9.txt'
+    long_run_result kill9
 }
 capture_hardware() {      # the records of each Pi's lab GPIO chip and I2C bus
     local g

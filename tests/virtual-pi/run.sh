@@ -86,7 +86,7 @@ build_image() {
     local key
     # (stage functions run where set -e does not apply: every step says || return 1)
     "$LAB_HERE/install-iotsquares.sh" "$LAB_WORK/rootfs" "$LAB_PUBLISH" "$REPO" || return 1
-    key=$(cache_key "$LAB_WORK/rootfs.key" "$LAB_PUBLISH"/PiSquare{Server,Client} "$REPO/deploy/image/assemble-image.sh" "$REPO/deploy/image/pisquare.txt" "$REPO/deploy/systemd")
+    key=$(cache_key "$LAB_WORK/rootfs.key" "$LAB_PUBLISH"/PiSquare{Server,Client} "$REPO/deploy/image/assemble-image.sh" "$REPO/deploy/image/pisquare.txt" "$REPO/deploy/systemd" "$REPO/docs/SYSTEMD.md" "$LAB_HERE/install-iotsquares.sh")
     if [ -f "$LAB_WORK/image.img" ] && [ "$(cat "$LAB_WORK/image.key" 2>/dev/null)" = "$key" ]; then
         log "image from the cache ($key)"
     else
