@@ -101,6 +101,9 @@ build_image() {
     cp "$LAB_WORK/rootfs/boot/vmlinuz-$kernel" "$LAB_WORK/vmlinuz"
     LAB_CMDLINE="$(mtype -i "$LAB_IMAGE@@$LAB_BOOT_OFFSET" ::cmdline.txt | tr -d '\r\n' |
         sed -E 's/(^| )console=[^ ]*//g') console=ttyAMA0 rdinit=/lab-init panic=-1"
+    # An emulated CPU on a busy host can take minutes to coldplug its devices (udev forks a
+    # program per device): wait for them as long as that, where a Pi waits 90 s.
+    LAB_CMDLINE="$LAB_CMDLINE systemd.default_device_timeout_sec=600"
     log "kernel $kernel, command line: $LAB_CMDLINE"
 }
 
