@@ -9,9 +9,9 @@ The record starts when the lab cleared it, before the exchange, and ends after i
   - the activity LED flashed (on, then off again) at least 3 times, and every flash was short
     (a flash is 40 ms; under emulation up to 1 s is tolerated);
   - the status LED was on when the first flash started (listening/connected, then the exchange);
-  - the error LED never came on;
-  - client only: after the last flash the status LED blinks (done: blinking slowly), i.e. it
-    changes at least twice after the last flash.
+  - the error LED never came on.
+(The client's "done" blinking is not checked: the command-line client exits right after its
+summary, so the record ends with its last square.)
 Prints what it saw; exit 0 when all hold, 1 otherwise, 2 on bad arguments.
 """
 import sys
@@ -73,11 +73,6 @@ def main(argv):
         problems.append(f"status LED GPIO{status} was not on when the first square flashed")
     if any(ln == error and v == 1 for _, ln, v in events):
         problems.append(f"error LED GPIO{error} came on")
-    if role == "client" and pulses:
-        after = [e for e in events if e[1] == status and e[0] > pulses[-1][1]]
-        print(f"client: status GPIO{status} changed {len(after)} times after the last flash")
-        if len(after) < 2:
-            problems.append("client's status LED did not blink after the last square (done)")
     for p in problems:
         print(f"  {p}")
     return 1 if problems else 0
