@@ -28,8 +28,8 @@ lab_hardware() {          # the emulated board's GPIO chip and I2C bus, and who 
 resolves_server() {       # avahi: the client finds the server by name on the link-local LAN
     gssh client 'getent hosts pisquare-server.local' | grep -F "$LAB_LAN_SERVER"
 }
-lan_ping() {
-    gssh client "ping -c 2 -W 5 $LAB_LAN_SERVER | tail -n 2"
+lan_reaches() {           # the client Pi opens a TCP connection to the server Pi's sshd over the LAN
+    gssh client "timeout 30 bash -c 'exec 3<>/dev/tcp/$LAB_LAN_SERVER/22 && head -c 7 <&3'" | grep -F SSH-2.0
 }
 
 checks_first_boot() {
@@ -41,7 +41,7 @@ checks_first_boot() {
     check "client Pi: boot finished (systemctl is-system-running)" boot_finished client
     check "server Pi: lab GPIO chip and I2C bus present, display addresses answer" lab_hardware server
     check "client Pi: lab GPIO chip and I2C bus present, display addresses answer" lab_hardware client
-    check "LAN: client Pi pings the server Pi at $LAB_LAN_SERVER" lan_ping
+    check "LAN: client Pi reaches the server Pi at $LAB_LAN_SERVER (TCP)" lan_reaches
     check "LAN: pisquare-server.local resolves to $LAB_LAN_SERVER (avahi)" resolves_server
     check "server Pi: pisquare-server started by itself at first boot" \
         wait_until 180 "pisquare-server active" unit_active server pisquare-server.service
@@ -110,9 +110,14 @@ client_unit_active() {    # the client Pi's own unit runs whole exchanges with n
 quiet_client_unit() {     # the checks below drive the client by hand, with a known count
     gssh client "sudo systemctl stop 'pisquare-client*.timer' 'pisquare-client*.service' 2>/dev/null || true"
 }
-clear_records() {
-    local g
-    for g in server client; do gssh "$g" "echo 1 | sudo tee $LAB_DEBUGFS/clear >/dev/null"; done
+# Where each Pi's GPIO record stands before the exchange: the LED checks look at what follows. The
+# I2C record is kept whole, so that the decoder sees the display's set-up at start as well.
+mark_records() {
+    local g n
+    for g in server client; do
+        n=$(gssh "$g" "sudo cat $LAB_DEBUGFS/gpio | wc -l") || n=0
+        printf -v "LAB_GPIO_FROM_${g^^}" '%s' "$n"
+    done
 }
 # client_run <args>: the client program on the client Pi with the board's and the unit's settings.
 client_run() {
@@ -199,13 +204,16 @@ kill9_restart() {         # kill -9 mid-exchange: systemd restarts the server, t
 capture_hardware() {      # the records of each Pi's lab GPIO chip and I2C bus
     local g
     for g in server client; do
-        gssh "$g" "sudo cat $LAB_DEBUGFS/gpio" > "$LAB_RUN/$g.gpio.log"
-        gssh "$g" "sudo cat $LAB_DEBUGFS/i2c" > "$LAB_RUN/$g.i2c.log"
-        echo "$g: $(wc -l < "$LAB_RUN/$g.gpio.log") GPIO changes, $(wc -l < "$LAB_RUN/$g.i2c.log") I2C transfers"
+        local from_var="LAB_GPIO_FROM_${g^^}"
+        gssh "$g" "sudo cat $LAB_DEBUGFS/gpio" > "$LAB_RUN/$g.gpio.log" || return 1
+        gssh "$g" "sudo cat $LAB_DEBUGFS/i2c" > "$LAB_RUN/$g.i2c.log" || return 1
+        tail -n +"$(( ${!from_var:-0} + 1 ))" "$LAB_RUN/$g.gpio.log" > "$LAB_RUN/$g.gpio.exchange.log"
+        echo "$g: $(wc -l < "$LAB_RUN/$g.gpio.exchange.log") GPIO changes in the exchange, $(wc -l < "$LAB_RUN/$g.i2c.log") I2C transfers since boot, lost: $(gssh "$g" "sudo cat $LAB_DEBUGFS/gpio_lost $LAB_DEBUGFS/i2c_lost" | tr '\n' ' ')"
     done
 }
 led_sequence() {          # <guest>: the LED sequence docs/wiring.md describes, from the exact record
-    python3 "$LAB_HERE/leds.py" "$LAB_RUN/$1.gpio.log" "$1"
+    local from_var="LAB_GPIO_FROM_${1^^}"
+    python3 "$LAB_HERE/leds.py" "$LAB_RUN/$1.gpio.log" "$1" "$(( ${!from_var:-0} + 1 ))"
 }
 build_decoder() {
     [ -x "$LAB_WORK/labdecode/LabDecode" ] && [ "$LAB_WORK/labdecode/LabDecode" -nt "$LAB_HERE/LabDecode/Program.cs" ] ||
@@ -214,10 +222,13 @@ build_decoder() {
 display_reads() {         # <guest> <text>: the final frame, decoded from the captured bytes, shows <text>
     local g=$1
     build_decoder || { echo "LabDecode does not build (src/Indicators.Testing missing?)"; return 1; }
-    "$LAB_WORK/labdecode/LabDecode" "$LAB_RUN/$g.i2c.log" ssd1306 0x3C "$LAB_RUN/$g.display" > "$LAB_RUN/$g.display.txt" || true
+    local decoded=0
+    "$LAB_WORK/labdecode/LabDecode" "$LAB_RUN/$g.i2c.log" ssd1306 0x3C "$LAB_RUN/$g.display" > "$LAB_RUN/$g.display.txt" || decoded=$?
     [ ! -f "$LAB_RUN/$g.display.frame.txt" ] || python3 "$LAB_HERE/frame2png.py" "$LAB_RUN/$g.display.frame.txt" "$LAB_RUN/$g.display.png"
+    grep '^SSD1306:' "$LAB_RUN/$g.display.txt"
     sed -n '/^text read back/,$p' "$LAB_RUN/$g.display.txt"
-    grep -qF -- "$2" "$LAB_RUN/$g.display.text.txt"
+    # LabDecode exits 0 only when the panel was switched on and received pixels.
+    [ "$decoded" = 0 ] && grep -qF -- "$2" "$LAB_RUN/$g.display.text.txt"
 }
 
 checks_after_deploy() {
@@ -225,7 +236,7 @@ checks_after_deploy() {
     check "server Pi: hardened (not root, device allow-list)" server_hardened
     check "client Pi: its unit runs the exchange by itself" client_unit_active
     quiet_client_unit
-    clear_records
+    mark_records
     check "client Pi: 1000 squares across the virtual LAN" client_exchange 1000
     check "hardware records captured" capture_hardware
     check "server Pi: LEDs: status on, a flash per square, error never on" led_sequence server
@@ -266,11 +277,11 @@ write_report() {
                 cat "$LAB_RUN/$g.display.txt"
                 echo '```'
             fi
-            [ -f "$LAB_RUN/$g.gpio.log" ] || continue
+            [ -f "$LAB_RUN/$g.gpio.exchange.log" ] || continue
             echo
             echo "## LED timeline, $g Pi"
             echo '```'
-            python3 "$LAB_HERE/timeline.py" "$LAB_RUN/$g.gpio.log" || true
+            python3 "$LAB_HERE/timeline.py" "$LAB_RUN/$g.gpio.exchange.log" || true
             echo '```'
         done
     } > "$LAB_RUN/report.md"
