@@ -251,7 +251,7 @@ checks_after_deploy() {
 # --- report ----------------------------------------------------------------------------
 
 write_report() {
-    local total=$1 line
+    local total=$1 line name secs status g
     {
         echo "# Virtual Pi lab report ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
         echo
