@@ -16,6 +16,7 @@ rm -f "$rootfs"/etc/systemd/system/pisquare-{server,client}*.{service,socket,tim
 rm -rf "$rootfs/opt/pisquare"
 install -d "$rootfs/etc/pisquare" "$rootfs/etc/systemd/system"
 for f in "$units"/*; do
+    [ -f "$f" ] || continue     # optional variants live in folders of their own (socket-activation/)
     name=$(basename "$f")
     case "$name" in
         *.service|*.socket|*.timer)
