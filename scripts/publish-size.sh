@@ -11,6 +11,10 @@
 #   RIDS=linux-arm FLAVOURS=singlefile bash scripts/publish-size.sh   # 32-bit Raspberry Pi OS (single file only)
 #   SMOKE=0 bash scripts/publish-size.sh                  # skip running the binaries
 #   INSTALL=0 bash scripts/publish-size.sh                # never apt-get install; fail if a tool is missing
+#   AOT_FROM=artifacts/pi/linux-arm64-Aot bash scripts/publish-size.sh
+#                                                         # check the linux-arm64 AOT binaries publish.ps1 -BuildOnly
+#                                                         # already made (it fails on any trim/AOT warning) instead
+#                                                         # of linking them again (CI: the ones tests/Deploy.Tests built)
 #
 # Flavours: "aot" is Native AOT (-p:PublishAot=true, the default the .csproj files pick for linux-arm64);
 # "singlefile" is the self-contained, trimmed, compressed single file (-p:PublishAot=false).
@@ -134,13 +138,19 @@ publish() {
     local dir="$out/$label-$rid" log="$logs/$label-$rid.log" obj="artifacts/publish-obj/$label-$rid"
     local aot=false
     [ "$flavour" = aot ] && aot=true
-    echo "== Publishing $app ($flavour) for $rid"
     rm -rf "$dir" "$obj"
-    local status=0 started
+    local status=0 started program
+    program=$(basename "$project" .csproj)
     started=$(date +%s)
-    # TrimmerSingleWarn=false: one line per warning, not one summary per assembly.
-    dotnet publish "$project" -c Release -r "$rid" -o "$dir" --artifacts-path "$obj" -p:PublishAot=$aot \
-        -p:TrimmerSingleWarn=false --nologo -clp:NoSummary >"$log" 2>&1 || status=$?
+    if [ "$flavour" = aot ] && [ "$rid" = linux-arm64 ] && [ -n "${AOT_FROM:-}" ] && [ -f "$AOT_FROM/$program" ]; then
+        echo "== $app ($flavour) for $rid: the build in $AOT_FROM (publish.ps1 -BuildOnly)"
+        mkdir -p "$dir" && cp "$AOT_FROM/$program" "$dir/" && echo "copied from $AOT_FROM" >"$log"
+    else
+        echo "== Publishing $app ($flavour) for $rid"
+        # TrimmerSingleWarn=false: one line per warning, not one summary per assembly.
+        dotnet publish "$project" -c Release -r "$rid" -o "$dir" --artifacts-path "$obj" -p:PublishAot=$aot \
+            -p:TrimmerSingleWarn=false --nologo -clp:NoSummary >"$log" 2>&1 || status=$?
+    fi
     local seconds=$(($(date +%s) - started))
 
     # Any warning fails the check: trim (IL2xxx), AOT (IL3xxx), single file, the native linker's.

@@ -19,8 +19,9 @@ sources=("deb $main $suite main non-free-firmware" "deb $main $suite-updates mai
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
-# initramfs-tools' settings must be in place before the kernel is installed: its postinst builds the
-# initramfs once, and a "most" initramfs takes ~10 minutes under emulation.
+# initramfs-tools' settings are in place before the kernel is installed, and the initramfs is built
+# exactly once, at the end (initramfs-once.sh): under emulation every build costs minutes, and the
+# kernel's postinst and initramfs-tools' trigger would each build one.
 # Documentation, man pages and translations are left out (smaller card, faster build).
 mmdebstrap --architectures=arm64 --variant=minbase --mode=root \
     --include="$packages" \
@@ -29,9 +30,11 @@ mmdebstrap --architectures=arm64 --variant=minbase --mode=root \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-exclude=/usr/share/info/*' \
-    --setup-hook='mkdir -p "$1/etc/initramfs-tools" "$1/usr/share/initramfs-tools/modules.d"' \
+    --setup-hook='mkdir -p "$1/etc/initramfs-tools" "$1/usr/share/initramfs-tools/modules.d" "$1/boot/firmware"' \
     --setup-hook="sync-in '$here/rootfs/etc/initramfs-tools' /etc/initramfs-tools" \
     --setup-hook="sync-in '$here/rootfs/usr/share/initramfs-tools/modules.d' /usr/share/initramfs-tools/modules.d" \
+    --essential-hook="'$here/initramfs-once.sh' defer \"\$1\"" \
     --customize-hook="sync-in '$here/rootfs' /" \
     --customize-hook="'$here/customize-rootfs.sh' \"\$1\"" \
+    --customize-hook="'$here/initramfs-once.sh' build \"\$1\"" \
     "$suite" "$out" "${sources[@]}"

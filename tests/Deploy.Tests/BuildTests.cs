@@ -8,14 +8,22 @@ namespace IotSquares.Deploy.Tests;
 /// <summary>
 /// The build step for real, once per test run (two linux-arm64 publishes take minutes on two cores):
 /// `publish.ps1 -BuildOnly` with its defaults, as a user would run it before deploying.
+/// With <c>PISQUARE_PI_BUILD_DIR</c> set (CI), the build goes to that folder and is kept: the virtual Pi
+/// lab (tests/virtual-pi) then deploys exactly the binaries these tests checked instead of linking them
+/// a second time.
 /// </summary>
 public sealed class PiBuildFixture : IDisposable
 {
     private readonly Lazy<Task<ProcessRunner.Result>> _run;
+    private readonly bool _keep;
 
     public PiBuildFixture()
     {
-        ArtifactsPath = Path.Combine(Path.GetTempPath(), "pisquare-deploy-tests", "build-" + Guid.NewGuid().ToString("N")[..12]);
+        string? kept = Environment.GetEnvironmentVariable("PISQUARE_PI_BUILD_DIR");
+        _keep = !string.IsNullOrWhiteSpace(kept);
+        ArtifactsPath = _keep
+            ? Path.GetFullPath(kept!)
+            : Path.Combine(Path.GetTempPath(), "pisquare-deploy-tests", "build-" + Guid.NewGuid().ToString("N")[..12]);
         _run = new Lazy<Task<ProcessRunner.Result>>(() => Publish.RunAsync(["-BuildOnly", "-ArtifactsPath", ArtifactsPath], TimeSpan.FromMinutes(45)));
     }
 
@@ -25,7 +33,7 @@ public sealed class PiBuildFixture : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(ArtifactsPath))
+        if (!_keep && Directory.Exists(ArtifactsPath))
         {
             Directory.Delete(ArtifactsPath, recursive: true);
         }

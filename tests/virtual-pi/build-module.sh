@@ -1,7 +1,8 @@
 #!/bin/bash
 # Cross-builds the lab's kernel module (module/pisquare_lab.c) for exactly the kernel in the
-# image's root file system.
-#   build-module.sh <image-rootfs> <toolchain-dir> <output-dir>
+# image's root file system, in two steps so that the slow one can run while the image is built:
+#   build-module.sh toolchain <toolchain-dir>                    (needs nothing of the image)
+#   build-module.sh module <image-rootfs> <toolchain-dir> <output-dir>
 # The compiler and kbuild tools come from a small amd64 chroot of the image's Debian release
 # (made once with mmdebstrap and cached): its gcc-aarch64-linux-gnu is the compiler the Debian
 # kernel was built with, and its linux-kbuild host tools need that release's glibc, which the
@@ -9,34 +10,53 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-rootfs=${1:?image rootfs} toolchain=${2:?toolchain dir} out=${3:?output dir}
 suite=${PISQUARE_SUITE:-trixie}
+step=${1:?toolchain|module}
 
-kernel=$(ls "$rootfs/lib/modules" | sort -V | tail -n 1)     # e.g. 6.12.57+deb13-arm64
-version=${kernel%-arm64}                                      # e.g. 6.12.57+deb13
-stamp="$toolchain/.pisquare-kernel"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$kernel" ]; then
+make_toolchain() {
+    local toolchain=$1 stamp=$1/.pisquare-toolchain
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$suite" ] && return 0
+    local mirrors sources
     mapfile -t mirrors < <("$here/../../deploy/image/mirrors.sh")
     sources=("deb ${mirrors[0]} $suite main" "deb ${mirrors[0]} $suite-updates main")
     [ -z "${mirrors[1]:-}" ] || sources+=("deb ${mirrors[1]} $suite-security main")
     rm -rf "$toolchain"
-    # Headers for arm64 are unpacked rather than installed: they depend on the arm64 kbuild
-    # tools, and the build runs the amd64 ones.
+    # The package lists stay: the kernel's kbuild and headers are added once the image's kernel is known.
     mmdebstrap --variant=apt --mode=root --architectures=amd64,arm64 \
-        --include="make,gcc-aarch64-linux-gnu,linux-kbuild-$version,linux-headers-$version-common" \
+        --include=make,gcc-aarch64-linux-gnu \
         --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
         --dpkgopt='path-exclude=/usr/share/locale/*' \
-        --customize-hook="chroot \"\$1\" sh -c 'cd /tmp && apt-get download linux-headers-$version-arm64:arm64 && dpkg-deb -x /tmp/linux-headers-*.deb / && rm -f /tmp/*.deb'" \
-        --customize-hook='chroot "$1" apt-get clean' \
+        --skip=cleanup/apt/lists \
         "$suite" "$toolchain" "${sources[@]}"
-    echo "$kernel" > "$stamp"
-fi
+    echo "$suite" > "$stamp"
+}
 
-rm -rf "$toolchain/build" && mkdir -p "$toolchain/build"
-cp "$here/module/pisquare_lab.c" "$here/module/Kbuild" "$toolchain/build/"
-chroot "$toolchain" make -s -C "/usr/src/linux-headers-$kernel" M=/build \
-    ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules
-mkdir -p "$out"
-chroot "$toolchain" aarch64-linux-gnu-strip --strip-debug /build/pisquare_lab.ko
-cp "$toolchain/build/pisquare_lab.ko" "$out/"
-echo "$kernel" > "$out/kernel-release"
+build_module() {
+    local rootfs=$1 toolchain=$2 out=$3 kernel version
+    kernel=$(ls "$rootfs/lib/modules" | sort -V | tail -n 1)     # e.g. 6.12.57+deb13-arm64
+    version=${kernel%-arm64}                                      # e.g. 6.12.57+deb13
+    make_toolchain "$toolchain"
+    if [ ! -d "$toolchain/usr/src/linux-headers-$kernel" ]; then
+        # The amd64 kbuild tools; the arm64 headers are unpacked rather than installed: they
+        # depend on the arm64 kbuild tools, and the build runs the amd64 ones.
+        chroot "$toolchain" sh -ec "
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get install -y -qq -o Dpkg::Use-Pty=0 linux-kbuild-$version linux-headers-$version-common >/dev/null
+            cd /tmp && apt-get download -qq linux-headers-$version-arm64:arm64
+            dpkg-deb -x /tmp/linux-headers-$version-arm64_*.deb / && rm -f /tmp/*.deb && apt-get clean"
+    fi
+    rm -rf "$toolchain/build" && mkdir -p "$toolchain/build"
+    cp "$here/module/pisquare_lab.c" "$here/module/Kbuild" "$toolchain/build/"
+    chroot "$toolchain" make -s -C "/usr/src/linux-headers-$kernel" M=/build \
+        ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules
+    mkdir -p "$out"
+    chroot "$toolchain" aarch64-linux-gnu-strip --strip-debug /build/pisquare_lab.ko
+    cp "$toolchain/build/pisquare_lab.ko" "$out/"
+    echo "$kernel" > "$out/kernel-release"
+}
+
+case "$step" in
+    toolchain) make_toolchain "${2:?toolchain dir}" ;;
+    module) build_module "${2:?image rootfs}" "${3:?toolchain dir}" "${4:?output dir}" ;;
+    *) echo "build-module.sh: toolchain|module, not $step" >&2; exit 2 ;;
+esac

@@ -3,7 +3,9 @@
 
 # Addresses: link-local only. The private LAN between the Pis is a QEMU socket netdev over
 # 127.0.0.1 (nothing else can reach it); each Pi's management port is a restrict=on user netdev
-# whose only way in is the ssh port forwarded on 127.0.0.1.
+# whose only way in is the ssh port forwarded on 127.0.0.1. It has no IPv6: QEMU's router
+# advertisement would move the guest's IPv6 address on it during boot, and avahi then took its own
+# old announcement for another host's and renamed the Pi pisquare-server-2.local.
 LAB_LAN_SERVER=169.254.10.1
 LAB_LAN_CLIENT=169.254.10.2
 LAB_MGMT_NET=169.254.250.0/24
@@ -45,7 +47,7 @@ start_guest() {
         -device virtio-blk-pci,drive=sd,addr=0x2 \
         -netdev "socket,id=lan,$lan=127.0.0.1:$LAB_LAN_PORT" \
         -device "virtio-net-pci,netdev=lan,mac=52:54:00:5a:0a:$mac_n,addr=0x3" \
-        -netdev "user,id=mgmt,restrict=on,net=$LAB_MGMT_NET,host=$LAB_MGMT_HOST,dhcpstart=$LAB_MGMT_GUEST,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
+        -netdev "user,id=mgmt,restrict=on,ipv6=off,net=$LAB_MGMT_NET,host=$LAB_MGMT_HOST,dhcpstart=$LAB_MGMT_GUEST,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
         -device "virtio-net-pci,netdev=mgmt,mac=52:54:00:5a:fa:$mac_n,addr=0x4" \
         -pidfile "$LAB_RUN/$name.pid" \
         > "$LAB_RUN/$name.qemu.log" 2>&1 &

@@ -2,36 +2,33 @@
 # Puts the IotSquares units and the published linux-arm64 binaries into the image's root file
 # system, where the units expect them (each binary goes to its unit's ExecStart path).
 #   install-iotsquares.sh <rootfs> <publish-dir with PiSquareServer and PiSquareClient> <repo>
-# Units come from the repo's deploy/systemd/; while that is missing, from the lab's stand-ins
-# (and the run says so). Their config files (appsettings.json, *.env beside the units, or in
-# deploy/config/) go to /etc/pisquare/, as publish.ps1 puts them.
+# Units come from the repo's deploy/systemd/; their config files (appsettings.json, *.env beside the
+# units) go to /etc/pisquare/, as publish.ps1 puts them.
 set -euo pipefail
 rootfs=${1:?rootfs} publish=${2:?publish dir} repo=${3:?repo}
-here=$(cd "$(dirname "$0")" && pwd)
 
 units=$repo/deploy/systemd
-if ! ls "$units"/pisquare-server*.service >/dev/null 2>&1; then
-    units=$here/stand-in-units
-    echo "install-iotsquares: deploy/systemd/ has no pisquare-server unit: using the lab's stand-in units" >&2
-fi
-echo "$units" > "$rootfs/.pisquare-units-source"
+ls "$units"/pisquare-server*.service >/dev/null 2>&1 || { echo "install-iotsquares: no pisquare-server unit in $units" >&2; exit 1; }
 
-rm -f "$rootfs"/usr/lib/systemd/system/pisquare-{server,client}*
+# Where publish.ps1 puts them (units in /etc/systemd/system, a Documentation=file: page from docs/),
+# so that the first publish.ps1 onto a fresh card replaces these files rather than shadowing them.
+rm -f "$rootfs"/etc/systemd/system/pisquare-{server,client}*.{service,socket,timer} "$rootfs"/usr/lib/systemd/system/pisquare-{server,client}*
 rm -rf "$rootfs/opt/pisquare"
-install -d "$rootfs/etc/pisquare"
+install -d "$rootfs/etc/pisquare" "$rootfs/etc/systemd/system"
 for f in "$units"/*; do
+    [ -f "$f" ] || continue     # optional variants live in folders of their own (socket-activation/)
     name=$(basename "$f")
     case "$name" in
-        pisquare-firstboot*) ;;
-        *.service|*.socket|*.timer) install -m 0644 "$f" "$rootfs/usr/lib/systemd/system/$name" ;;
+        *.service|*.socket|*.timer)
+            install -m 0644 "$f" "$rootfs/etc/systemd/system/$name"
+            doc=$(sed -n 's|^Documentation=file:\(/[^ ]*\).*|\1|p' "$f" | head -n 1)
+            if [ -n "$doc" ] && [ -f "$repo/docs/$(basename "$doc")" ]; then
+                install -D -m 0644 "$repo/docs/$(basename "$doc")" "$rootfs$doc"
+            fi
+            ;;
         *.md|README*) ;;
         *) install -m 0644 "$f" "$rootfs/etc/pisquare/$name" ;;    # appsettings.json, *.env
     esac
-done
-for f in "$repo"/deploy/config/*; do
-    [ -f "$f" ] || continue
-    case "$(basename "$f")" in *.md|README*) continue ;; esac
-    install -m 0644 "$f" "$rootfs/etc/pisquare/"
 done
 
 # exec_path <unit>: the program of its ExecStart= (without the - @ + ! prefixes).
@@ -39,7 +36,7 @@ exec_path() {
     sed -n 's/^ExecStart=[-@+!:]*\([^ ]*\).*/\1/p' "$1" | head -n 1
 }
 for role in server client; do
-    unit=$(ls "$rootfs"/usr/lib/systemd/system/pisquare-"$role"*.service 2>/dev/null | grep -v @ | head -n 1 || true)
+    unit=$(ls "$rootfs"/etc/systemd/system/pisquare-"$role"*.service 2>/dev/null | grep -v @ | head -n 1 || true)
     [ -n "$unit" ] || { echo "install-iotsquares: no $role unit" >&2; exit 1; }
     target=$(exec_path "$unit")
     if [ "$role" = server ]; then program=PiSquareServer; else program=PiSquareClient; fi

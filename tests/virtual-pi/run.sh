@@ -45,33 +45,33 @@ host_packages() {
 }
 
 publish_binaries() {
-    # The image carries the programs as this checkout publishes them for linux-arm64: built by
-    # publish.ps1 -BuildOnly (Native AOT, its default for the Pi) when the repo has it, else the
-    # projects' own single-file publish. LAB_REUSE_PUBLISH=1 keeps the last ones (local runs).
-    local pub=$LAB_WORK/publish
-    if [ "${LAB_REUSE_PUBLISH:-0}" = 1 ] && [ -n "$(find "$pub" -maxdepth 2 -name PiSquareServer 2>/dev/null)" ]; then
-        log "reusing $pub"
+    # The image carries the programs as this checkout publishes them for linux-arm64 with
+    # publish.ps1 -BuildOnly (Native AOT, its default for the Pi). LAB_PUBLISH_DIR=<folder> takes a
+    # build publish.ps1 already made (CI: the one tests/Deploy.Tests made and checked), so the two
+    # minutes-long AOT links are not done twice; LAB_REUSE_PUBLISH=1 keeps the lab's last build.
+    if [ -n "${LAB_PUBLISH_DIR:-}" ]; then
+        LAB_PUBLISH=$(cd "$LAB_PUBLISH_DIR" && pwd) || return 1
+        [ -x "$LAB_PUBLISH/PiSquareServer" ] && [ -x "$LAB_PUBLISH/PiSquareClient" ] ||
+            { log "LAB_PUBLISH_DIR=$LAB_PUBLISH_DIR has no PiSquareServer and PiSquareClient"; return 1; }
+        log "using the build in $LAB_PUBLISH"
         return 0
     fi
-    rm -rf "$pub" && mkdir -p "$pub"
-    if [ -f "$REPO/publish.ps1" ]; then
-        (cd "$REPO" && dotnet tool restore >/dev/null &&
-            dotnet pwsh -NoProfile ./publish.ps1 -BuildOnly -ArtifactsPath "$pub/pi") > "$LAB_RUN/publish-build.log" 2>&1 ||
-            { tail -n 30 "$LAB_RUN/publish-build.log"; return 1; }
-        grep -E 'PiSquare|MB|glibc' "$LAB_RUN/publish-build.log" | tail -n 6 || true
+    LAB_PUBLISH=$LAB_WORK/publish
+    if [ "${LAB_REUSE_PUBLISH:-0}" = 1 ] && [ -x "$LAB_PUBLISH/PiSquareServer" ] && [ -x "$LAB_PUBLISH/PiSquareClient" ]; then
+        log "reusing $LAB_PUBLISH"
         return 0
     fi
-    log "no publish.ps1 in the repo: dotnet publish -r linux-arm64 (single file)"
-    local role project
-    for role in server client; do
-        if [ "$role" = server ]; then project=src/PiSquareServer; else project=src/PiSquareClient; fi
-        dotnet publish "$REPO/$project" -c Release -r linux-arm64 -o "$pub/$role" -nologo -v quiet | tail -n 3
-    done
+    rm -rf "$LAB_PUBLISH" && mkdir -p "$LAB_PUBLISH"
+    (cd "$REPO" && dotnet tool restore >/dev/null &&
+        dotnet pwsh -NoProfile ./publish.ps1 -BuildOnly -ArtifactsPath "$LAB_PUBLISH") > "$LAB_RUN/publish-build.log" 2>&1 ||
+        { tail -n 30 "$LAB_RUN/publish-build.log"; return 1; }
+    grep -E 'PiSquare(Server|Client) ' "$LAB_RUN/publish-build.log" || true
 }
 
 build_rootfs() {
     local key
-    key=$(cache_key "$REPO/deploy/image")
+    # Keyed by what goes into it (not the README beside it).
+    key=$(cache_key "$REPO"/deploy/image/{packages.txt,rootfs,build-rootfs.sh,customize-rootfs.sh,initramfs-once.sh,mirrors.sh})
     if [ -d "$LAB_WORK/rootfs" ] && [ "$(cat "$LAB_WORK/rootfs.key" 2>/dev/null)" = "$key" ]; then
         log "root file system from the cache ($key)"
         return 0
@@ -85,8 +85,8 @@ build_rootfs() {
 build_image() {
     local key
     # (stage functions run where set -e does not apply: every step says || return 1)
-    "$LAB_HERE/install-iotsquares.sh" "$LAB_WORK/rootfs" "$LAB_WORK/publish" "$REPO" || return 1
-    key=$(cache_key "$LAB_WORK/rootfs.key" "$LAB_WORK/publish" "$REPO/deploy/systemd" "$LAB_HERE/stand-in-units")
+    "$LAB_HERE/install-iotsquares.sh" "$LAB_WORK/rootfs" "$LAB_PUBLISH" "$REPO" || return 1
+    key=$(cache_key "$LAB_WORK/rootfs.key" "$LAB_PUBLISH"/PiSquare{Server,Client} "$REPO/deploy/image/assemble-image.sh" "$REPO/deploy/image/pisquare.txt" "$REPO/deploy/systemd" "$REPO/docs/SYSTEMD.md" "$LAB_HERE/install-iotsquares.sh")
     if [ -f "$LAB_WORK/image.img" ] && [ "$(cat "$LAB_WORK/image.key" 2>/dev/null)" = "$key" ]; then
         log "image from the cache ($key)"
     else
@@ -101,11 +101,25 @@ build_image() {
     cp "$LAB_WORK/rootfs/boot/vmlinuz-$kernel" "$LAB_WORK/vmlinuz"
     LAB_CMDLINE="$(mtype -i "$LAB_IMAGE@@$LAB_BOOT_OFFSET" ::cmdline.txt | tr -d '\r\n' |
         sed -E 's/(^| )console=[^ ]*//g') console=ttyAMA0 rdinit=/lab-init panic=-1"
+    # An emulated CPU on a busy host can take minutes to coldplug its devices (udev forks a
+    # program per device): wait for them as long as that, where a Pi waits 90 s.
+    LAB_CMDLINE="$LAB_CMDLINE systemd.default_device_timeout_sec=600"
     log "kernel $kernel, command line: $LAB_CMDLINE"
 }
 
+# The module's cross toolchain (a native amd64 chroot) needs nothing of the image: it is made in the
+# background while the image's root file system is built under emulation, and joined here.
+start_toolchain() {
+    # setsid: its own process group, so that an early end of the run can stop all of it (cleanup).
+    setsid "$LAB_HERE/build-module.sh" toolchain "$LAB_WORK/toolchain" > "$LAB_RUN/toolchain.build.log" 2>&1 &
+    LAB_TOOLCHAIN_PID=$!
+}
 build_module() {
-    "$LAB_HERE/build-module.sh" "$LAB_WORK/rootfs" "$LAB_WORK/toolchain" "$LAB_WORK/module" \
+    if ! wait "$LAB_TOOLCHAIN_PID"; then
+        tail -n 30 "$LAB_RUN/toolchain.build.log"
+        return 1
+    fi
+    "$LAB_HERE/build-module.sh" module "$LAB_WORK/rootfs" "$LAB_WORK/toolchain" "$LAB_WORK/module" \
         > "$LAB_RUN/module.build.log" 2>&1 || { tail -n 30 "$LAB_RUN/module.build.log"; return 1; }
     "$LAB_HERE/make-lab-initrd.sh" "$LAB_WORK/rootfs" "$LAB_WORK/module" "$LAB_WORK/lab-initrd.img"
     log "module $(stat -c %s "$LAB_WORK/module/pisquare_lab.ko") bytes for $(cat "$LAB_WORK/module/kernel-release")"
@@ -136,6 +150,9 @@ boot_guests() {
 }
 
 cleanup() {
+    if [ -n "${LAB_TOOLCHAIN_PID:-}" ] && kill -0 "$LAB_TOOLCHAIN_PID" 2>/dev/null; then
+        kill -- "-$LAB_TOOLCHAIN_PID" 2>/dev/null || true
+    fi
     if [ "$KEEP" = 1 ] && [ -f "$LAB_RUN/server.qemu-pid" ]; then
         log "--keep: guests left running (kill $(cat "$LAB_RUN"/*.qemu-pid | tr '\n' ' '))"
     else
@@ -146,14 +163,17 @@ cleanup() {
 trap cleanup EXIT
 
 t_start=$SECONDS
-stage "host packages" host_packages
-stage "publish linux-arm64" publish_binaries
-stage "root file system (mmdebstrap)" build_rootfs
-stage "image (flash)" build_image
-stage "lab kernel module" build_module
-stage "boot two Pis" boot_guests
-stage "first boot" checks_first_boot || true
-stage "deploy (publish.ps1)" deploy_with_publish || true
-stage "checks" checks_after_deploy || true
+# The builds and the boot depend on each other: the first that fails ends them. The checks each
+# give a verdict. The report is written whatever happened.
+if stage "host packages" host_packages && start_toolchain &&
+    stage "publish linux-arm64" publish_binaries &&
+    stage "root file system (mmdebstrap)" build_rootfs &&
+    stage "image (flash)" build_image &&
+    stage "lab kernel module" build_module &&
+    stage "boot two Pis" boot_guests; then
+    stage "first boot" checks_first_boot || true
+    stage "deploy (publish.ps1)" deploy_with_publish || true
+    stage "checks" checks_after_deploy || true
+fi
 stage "report" write_report "$((SECONDS - t_start))"
 [ "$LAB_FAILED" = 0 ]

@@ -43,7 +43,7 @@ static int lines = 28;
 module_param(lines, int, 0444);
 MODULE_PARM_DESC(lines, "GPIO lines of the chip (default 28)");
 
-static char *label = LAB_NAME;
+static char *label = "pisquare-lab";
 module_param(label, charp, 0444);
 MODULE_PARM_DESC(label, "GPIO chip label");
 
