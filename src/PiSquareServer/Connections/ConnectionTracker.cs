@@ -90,20 +90,21 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
     {
         await _shutdown.CancelAsync();
         Task all = Task.WhenAll(_running.Values);
-        Task finished = await Task.WhenAny(all, Task.Delay(timeout, cancellationToken));
+        // On the server's clock, like its other timeouts.
+        Task finished = await Task.WhenAny(all, Task.Delay(timeout, _settings.Time, cancellationToken));
         int aborted = 0;
         if (finished != all)
         {
             aborted = _running.Count;
             LogAborting(CountText.Format(aborted), DurationText.Format(timeout));
             await _abort.CancelAsync();
-            await Task.WhenAny(all, Task.Delay(_settings.LingerTimeout * 2, CancellationToken.None));
+            await Task.WhenAny(all, Task.Delay(_settings.LingerTimeout * 2, _settings.Time, CancellationToken.None));
         }
 
         long accepted = Interlocked.Read(ref _accepted);
         return aborted == 0
-            ? (true, $"stopped after {accepted} connections; every one closed in time")
-            : (false, $"stopped after {accepted} connections; {aborted} cut off after {timeout}");
+            ? (true, $"stopped after {CountText.Of(accepted, "connection", "connections")}; every one closed in time")
+            : (false, $"stopped after {CountText.Of(accepted, "connection", "connections")}; {CountText.Format(aborted)} cut off after {DurationText.Format(timeout)}");
     }
 
     /// <inheritdoc />
