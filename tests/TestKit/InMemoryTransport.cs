@@ -106,33 +106,28 @@ public sealed class InMemoryTransport : IConnectionTransport
     public ValueTask CompleteSendingAsync() => _toLoop.Writer.CompleteAsync();
 
     /// <summary>Reads exactly <paramref name="count"/> bytes of replies (ASCII), waiting for them.</summary>
-    public async Task<string> ReceiveAsync(int count, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            ReadResult result = await Replies.ReadAsync(cancellationToken);
-            if (result.Buffer.Length >= count || result.IsCompleted)
-            {
-                var taken = result.Buffer.Slice(0, Math.Min(count, result.Buffer.Length));
-                string text = Encoding.ASCII.GetString(taken);
-                Replies.AdvanceTo(taken.End);
-                return text;
-            }
-
-            Replies.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
-    }
+    public Task<string> ReceiveAsync(int count, CancellationToken cancellationToken) =>
+        ReceiveUntilAsync(
+            replies => replies.Length >= count ? replies.GetPosition(count) : null,
+            cancellationToken);
 
     /// <summary>Reads one LF-terminated reply line, with its LF; what arrived before the end when the loop closed first.</summary>
-    public async Task<string> ReceiveLineAsync(CancellationToken cancellationToken)
+    public Task<string> ReceiveLineAsync(CancellationToken cancellationToken) =>
+        ReceiveUntilAsync(
+            replies => replies.PositionOf((byte)'\n') is SequencePosition lineFeed ? replies.GetPosition(1, lineFeed) : null,
+            cancellationToken);
+
+    // Waits until endOf finds where the wanted text ends in the replies received so far, takes the replies up
+    // to there and leaves the rest; when the loop closes first, takes whatever arrived.
+    private async Task<string> ReceiveUntilAsync(Func<ReadOnlySequence<byte>, SequencePosition?> endOf, CancellationToken cancellationToken)
     {
         while (true)
         {
             ReadResult result = await Replies.ReadAsync(cancellationToken);
-            SequencePosition? lineFeed = result.Buffer.PositionOf((byte)'\n');
-            if (lineFeed is not null || result.IsCompleted)
+            SequencePosition? end = endOf(result.Buffer);
+            if (end is not null || result.IsCompleted)
             {
-                var taken = lineFeed is null ? result.Buffer : result.Buffer.Slice(0, result.Buffer.GetPosition(1, lineFeed.Value));
+                ReadOnlySequence<byte> taken = result.Buffer.Slice(0, end ?? result.Buffer.End);
                 string text = Encoding.ASCII.GetString(taken);
                 Replies.AdvanceTo(taken.End);
                 return text;
