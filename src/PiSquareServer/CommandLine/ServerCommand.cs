@@ -54,7 +54,7 @@ public static class ServerCommand
             Duration("--idle-timeout", nameof(ServerOptions.IdleTimeout), "Time a client may take to complete each request (default 5m)"),
             Duration("--shutdown-timeout", nameof(ServerOptions.ShutdownTimeout), "Time allowed for answers and goodbyes when stopping (default 5s)"),
             Spin(Map),
-            Number("--read-buffer-size", nameof(ServerOptions.ReadBufferSize), "Bytes taken from a socket per read (default 4096)"),
+            Number("--read-buffer-size", nameof(ServerOptions.ReadBufferSize), "Bytes taken from a socket per read (default 65536)"),
             Number("--max-digits", nameof(ServerOptions.MaxDigits), "Most digits in a request (default 4096)"),
             Number("--max-line-length", nameof(ServerOptions.MaxLineLength), "Most bytes in a request line (default 8192)"),
             Map(OptionValues.OneOf("--log-level", [], LogLevels, "Information", "Trace, Debug, Information (default), Warning, Error, Critical or None; Debug logs every square"), "Logging:LogLevel:Default"),

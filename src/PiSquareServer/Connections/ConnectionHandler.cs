@@ -21,9 +21,6 @@ namespace IotSquares.Server.Connections;
 /// </summary>
 internal sealed partial class ConnectionHandler
 {
-    // Replies held back while more of a pipelined burst is waiting in the socket, at most (then they are sent).
-    private const int MaxHeldBackReplyBytes = 64 * 1024;
-
     private readonly ConnectionInfo _connection;
     private readonly IConnectionTransport _transport;
     private readonly ConnectionSettings _settings;
@@ -183,7 +180,6 @@ internal sealed partial class ConnectionHandler
         PipeReader reader = _transport.Input;
         PipeWriter writer = _transport.Output;
         ReadOnlySequence<byte> buffer = result.Buffer;
-        long readLength = buffer.Length; // taken before AdvanceTo hands the segments back
         long servedBefore = _session!.SquaresServed;
         SessionStatus status = _session.Process(ref buffer, writer);
         reader.AdvanceTo(buffer.Start, buffer.End);
@@ -196,13 +192,6 @@ internal sealed partial class ConnectionHandler
         {
             // The client closed its side; anything left is an unterminated line, which is dropped.
             status = SessionStatus.Close(CloseReason.PeerClosed);
-        }
-
-        if (!status.IsClosing && !result.IsCanceled && !result.IsCompleted && MoreOfTheBurstWaiting(readLength, writer))
-        {
-            // Replies to the rest of a pipelined burst go out in the same send as these: one wake-up of the
-            // client per burst instead of one per read, as a C server that reads 64 KiB at a time does.
-            return (null, false);
         }
 
         bool replied = false;
@@ -232,12 +221,6 @@ internal sealed partial class ConnectionHandler
 
         return (status.IsClosing ? status.Reason : null, replied);
     }
-
-    // A framed read that took a buffer's worth (not a lockstep request), more bytes already in the socket,
-    // and not yet 64 KiB of replies held back: worth reading on before sending.
-    private bool MoreOfTheBurstWaiting(long readLength, PipeWriter writer) =>
-        _session!.Dialect == Dialect.Framed && writer.UnflushedBytes is > 0 and < MaxHeldBackReplyBytes &&
-        readLength >= _settings.ReaderOptions.MinimumReadSize && _transport.HasUnreadBytes;
 
     private IServerSession CreateSession(DetectionResult dialect) => dialect == DetectionResult.Textbook
         ? new TextbookServerSession(_settings.Textbook, _connection, _observer)

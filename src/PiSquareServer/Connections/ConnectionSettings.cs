@@ -18,7 +18,10 @@ internal sealed class ConnectionSettings
         Textbook = new TextbookCodec(limits);
         HandshakeTimeout = options.HandshakeTimeout;
         IdleTimeout = options.IdleTimeout;
-        ReaderOptions = new StreamPipeReaderOptions(bufferSize: options.ReadBufferSize, minimumReadSize: Math.Max(256, options.ReadBufferSize / 4), leaveOpen: true);
+        // One large read takes a whole pipelined burst, as a C server's read(64 KiB) does; the zero-byte read
+        // first waits for bytes without a buffer, so an idle connection holds none of it.
+        ReaderOptions = new StreamPipeReaderOptions(
+            bufferSize: options.ReadBufferSize, minimumReadSize: Math.Max(256, options.ReadBufferSize / 4), leaveOpen: true, useZeroByteReads: true);
 
         // One core is always left to the rest of the server, however many connections want to spin.
         Spinning = new SocketSpinning(TimeSpan.FromMicroseconds(options.SpinMicroseconds), MaxSpinners);
@@ -47,8 +50,14 @@ internal sealed class ConnectionSettings
     /// <summary>How the connection's pipe reads from its socket: the read buffer size comes from the options.</summary>
     public StreamPipeReaderOptions ReaderOptions { get; }
 
-    /// <summary>Replies are written straight through to the socket; this is only the first buffer's size.</summary>
-    public StreamPipeWriterOptions WriterOptions { get; } = new(minimumBufferSize: 4096, leaveOpen: true);
+    /// <summary>
+    /// Replies are written straight through to the socket, one send per buffer: a buffer as large as a read
+    /// holds the replies to a whole burst, so they leave in one send. The buffers go back to the pool after
+    /// each flush, so an idle connection holds none.
+    /// </summary>
+    public StreamPipeWriterOptions WriterOptions { get; } = new(minimumBufferSize: ReplyBufferSize, leaveOpen: true);
+
+    private const int ReplyBufferSize = 64 * 1024;
 
     public FramedCodec Framed { get; }
 

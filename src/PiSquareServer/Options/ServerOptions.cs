@@ -58,9 +58,10 @@ public sealed class ServerOptions
 
     /// <summary>
     /// Bytes taken from the socket per read. With <see cref="MaxLineLength"/> it bounds what one
-    /// connection buffers: one incomplete line plus one read.
+    /// connection buffers: one incomplete line plus one read. Large enough for a whole pipelined burst
+    /// in one read; an idle connection holds no read buffer (it waits for bytes before it takes one).
     /// </summary>
-    public int ReadBufferSize { get; set; } = 4096;
+    public int ReadBufferSize { get; set; } = 65536;
 
     /// <summary>The most digits a request may have (see <see cref="ProtocolLimits.MaxDigits"/>).</summary>
     public int MaxDigits { get; set; } = ProtocolLimits.DefaultMaxDigits;
