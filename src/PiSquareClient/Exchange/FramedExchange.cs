@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using IotSquares.CommandLine;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -107,6 +108,9 @@ internal sealed class FramedExchange
     }
 
     // Formats requests [next, until) into one buffer for one send; returns the bytes written.
+    // This loop and VerifyReplies run for every square of a run: compiled fully optimized at their first
+    // call, instead of being compiled, instrumented and compiled again in the middle of the run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FormatRequests(byte[] outgoing, RequestSequence requests, ref long next, long until)
     {
         Span<byte> span = outgoing;
@@ -133,6 +137,7 @@ internal sealed class FramedExchange
     // Verifies every complete reply at the front of the receiver, up to the requests sent; returns the
     // index of the first request still unanswered. Squares take the fast path; anything else (and a
     // line too long) goes through the codec's general parser, which decides exactly as it always has.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long VerifyReplies(ReplyReceiver receiver, long index, long next, ReplyVerifier verifier)
     {
         ReadOnlySpan<byte> unread = receiver.Unread;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using IotSquares.CommandLine;
 using IotSquares.Protocol.Errors;
 using IotSquares.Protocol.Events;
@@ -35,6 +36,7 @@ internal sealed class ReplyVerifier
     /// form, another value, an error, a goodbye, an incomplete line): <see cref="Verify"/> judges those.
     /// One pass finds the line's end and its value together, as a C client's loop would.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs for every square: see FramedExchange.FormatRequests
     public int TryVerifySquare(long index, ReadOnlySpan<byte> unread)
     {
         // |v| < 3,037,000,500 keeps v*v below 2^63, at most 19 digits: no overflow in the loop below.
