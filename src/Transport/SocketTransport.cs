@@ -17,6 +17,7 @@ public sealed class SocketTransport : IConnectionTransport
     private readonly NetworkStream _stream;
     private readonly SocketSpinning _spinning;
     private SpinHistory _spinHistory;
+    private bool _bytesSeen;
 
     /// <summary>Wraps <paramref name="socket"/>, which the transport owns from now on.</summary>
     /// <param name="socket">A connected stream socket.</param>
@@ -30,7 +31,7 @@ public sealed class SocketTransport : IConnectionTransport
         _socket = socket;
         _spinning = spinning;
         _stream = new NetworkStream(socket, ownsSocket: false);
-        Input = PipeReader.Create(_stream, readerOptions);
+        Input = PipeReader.Create(new SpinAwareReadStream(_stream, TakeBytesSeen), readerOptions);
         Output = PipeWriter.Create(_stream, writerOptions);
     }
 
@@ -44,7 +45,14 @@ public sealed class SocketTransport : IConnectionTransport
     public bool HasUnreadBytes => _socket.Available > 0;
 
     /// <inheritdoc />
-    public void AwaitNextBytesBriefly() => _spinning.WaitReadable(_socket, ref _spinHistory);
+    public void AwaitNextBytesBriefly() => _bytesSeen = _spinning.WaitReadable(_socket, ref _spinHistory);
+
+    private bool TakeBytesSeen()
+    {
+        bool seen = _bytesSeen;
+        _bytesSeen = false;
+        return seen;
+    }
 
     /// <inheritdoc />
     public void Abort() => _socket.Dispose();
