@@ -22,7 +22,10 @@ make_toolchain() {
     [ -z "${mirrors[1]:-}" ] || sources+=("deb ${mirrors[1]} $suite-security main")
     rm -rf "$toolchain"
     # The package lists stay: the kernel's kbuild and headers are added once the image's kernel is known.
+    # The system's tools only and dpkg without fsync (deploy/image/build-rootfs.sh says why).
+    PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     mmdebstrap --variant=apt --mode=root --architectures=amd64,arm64 \
+        --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \
         --include=make,gcc-aarch64-linux-gnu \
         --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
         --dpkgopt='path-exclude=/usr/share/locale/*' \
