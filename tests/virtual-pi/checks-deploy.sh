@@ -139,8 +139,9 @@ SH
     fact_check "$f" warning && fact_check "$f" startup_info && fact_check "$f" startup_not_warning && fact_check "$f" error_not_info
 }
 # A long client run in the background on the client Pi, for the stop and kill checks. Its length
-# comes from the rate the 1000-square lockstep run measured: about 30 s of squares, so that a stop
-# or a kill (one ssh session after the client connected) always lands in the middle of it.
+# comes from the rate the 1000-square lockstep run measured: about 30 s of squares. The server's
+# ssh session is already waiting for the client's connection when the run starts, so the stop or
+# the kill lands within a second or two of it, in the middle of the run.
 long_count() {
     local rate
     rate=$(grep -Eo '[0-9][0-9,]* squares/s' "$LAB_RUN/client-exchange.txt" 2>/dev/null | tail -n 1 | tr -dc 0-9)
@@ -166,15 +167,17 @@ long_run_result() {       # <name>: every square verified, after at least one re
 # In the server's session: wait (bounded) until the client Pi is connected over the LAN.
 LAB_CONNECTED_SH='connected() { timeout 120 sh -c "until ss -Htn state established \"( sport = :50007 )\" | grep -qF \"$LAN_CLIENT\"; do sleep 0.2; done"; }'
 stop_drains() {           # systemctl stop mid-exchange: BYE, exit 0; started again, the client finishes
-    local f=$LAB_RUN/server.stop.facts result status
-    long_run_start stop
-    { echo "$LAB_CONNECTED_SH"; cat <<'SH'; } | gfacts server "$f"
+    local f=$LAB_RUN/server.stop.facts result status session
+    { echo "$LAB_CONNECTED_SH"; cat <<'SH'; } | gfacts server "$f" &
 stop() { local t0=$SECONDS; sudo systemctl stop pisquare-server.service && echo "stopped in $((SECONDS - t0)) s"; }
 sec connected connected || exit 0
 sec stop stop
 sec result systemctl show pisquare-server.service -p Result -p ExecMainStatus
 sec start sudo systemctl start pisquare-server.service
 SH
+    session=$!
+    long_run_start stop
+    wait "$session"
     fact_check "$f" connected >/dev/null || { echo "the client never connected"; long_run_result stop; return 1; }
     result=$(prop "$f" result Result); status=$(prop "$f" result ExecMainStatus)
     echo "$(fact "$f" stop), Result=$result ExecMainStatus=$status"
@@ -182,9 +185,8 @@ SH
         [ "$result" = success ] && [ "$status" = 0 ]
 }
 kill9_restart() {         # kill -9 mid-exchange: systemd restarts the server, the client loses nothing
-    local f=$LAB_RUN/server.kill9.facts
-    long_run_start kill9
-    { echo "$LAB_CONNECTED_SH"; cat <<'SH'; } | gfacts server "$f"
+    local f=$LAB_RUN/server.kill9.facts session
+    { echo "$LAB_CONNECTED_SH"; cat <<'SH'; } | gfacts server "$f" &
 restarts() { systemctl show pisquare-server.service -p NRestarts --value; }
 before=$(restarts)
 restarted() {
@@ -199,6 +201,9 @@ sec connected connected || exit 0
 sec kill sudo systemctl kill -s KILL pisquare-server.service
 sec restarted restarted
 SH
+    session=$!
+    long_run_start kill9
+    wait "$session"
     fact_check "$f" connected >/dev/null || { echo "the client never connected"; long_run_result kill9; return 1; }
     fact_check "$f" kill && fact_check "$f" restarted || { long_run_result kill9; return 1; }
     long_run_result kill9
