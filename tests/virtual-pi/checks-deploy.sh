@@ -139,9 +139,10 @@ SH
     fact_check "$f" warning && fact_check "$f" startup_info && fact_check "$f" startup_not_warning && fact_check "$f" error_not_info
 }
 # A long client run in the background on the client Pi, for the stop and kill checks. Its length
-# comes from the rate the 1000-square lockstep run measured: about 30 s of squares. The server's
-# ssh session is already waiting for the client's connection when the run starts, so the stop or
-# the kill lands within a second or two of it, in the middle of the run.
+# comes from the rate the 1000-square lockstep run measured: about 30 s of squares. The run starts
+# once the server's ssh session is waiting for the client's connection (its "connected" section has
+# begun: an ssh log-in alone takes seconds on an emulated CPU), so the stop or the kill lands within
+# seconds of the connection, early in the run.
 long_count() {
     local rate
     rate=$(grep -Eo '[0-9][0-9,]* squares/s' "$LAB_RUN/client-exchange.txt" 2>/dev/null | tail -n 1 | tr -dc 0-9)
@@ -176,6 +177,7 @@ sec result systemctl show pisquare-server.service -p Result -p ExecMainStatus
 sec start sudo systemctl start pisquare-server.service
 SH
     session=$!
+    wait_until 120 "the server Pi's session" grep -q '^@@@< connected' "$f"
     long_run_start stop
     wait "$session"
     fact_check "$f" connected >/dev/null || { echo "the client never connected"; long_run_result stop; return 1; }
@@ -202,6 +204,7 @@ sec kill sudo systemctl kill -s KILL pisquare-server.service
 sec restarted restarted
 SH
     session=$!
+    wait_until 120 "the server Pi's session" grep -q '^@@@< connected' "$f"
     long_run_start kill9
     wait "$session"
     fact_check "$f" connected >/dev/null || { echo "the client never connected"; long_run_result kill9; return 1; }

@@ -125,20 +125,27 @@ build_image() {
     log "kernel $kernel, command line: $LAB_CMDLINE"
 }
 
-# The module's cross toolchain (a native amd64 chroot) needs nothing of the image: it is made in the
-# background while the image's root file system is built under emulation, and joined here.
+# The module's cross toolchain (a native amd64 chroot) needs nothing of the image, and the kernel the
+# image will get is known from the mirror: both are made in the background while the image's root
+# file system is built under emulation, and joined here (the module is made again if the guess was wrong).
 start_toolchain() {
     # setsid: its own process group, so that an early end of the run can stop all of it (cleanup).
-    setsid "$LAB_HERE/build-module.sh" toolchain "$LAB_WORK/toolchain" > "$LAB_RUN/toolchain.build.log" 2>&1 &
+    setsid "$LAB_HERE/build-module.sh" early "$LAB_WORK/toolchain" "$LAB_WORK/module" > "$LAB_RUN/toolchain.build.log" 2>&1 &
     LAB_TOOLCHAIN_PID=$!
 }
 build_module() {
+    local kernel
+    kernel=$(ls "$LAB_WORK/rootfs/lib/modules" | sort -V | tail -n 1)
     if ! wait "$LAB_TOOLCHAIN_PID"; then
         tail -n 30 "$LAB_RUN/toolchain.build.log"
-        return 1
+        log "the module was not made in the background: making it now"
     fi
-    "$LAB_HERE/build-module.sh" module "$LAB_WORK/rootfs" "$LAB_WORK/toolchain" "$LAB_WORK/module" \
-        > "$LAB_RUN/module.build.log" 2>&1 || { tail -n 30 "$LAB_RUN/module.build.log"; return 1; }
+    if [ -f "$LAB_WORK/module/pisquare_lab.ko" ] && [ "$(cat "$LAB_WORK/module/kernel-release" 2>/dev/null)" = "$kernel" ]; then
+        log "module built in the background for $kernel, the image's kernel"
+    else
+        "$LAB_HERE/build-module.sh" module "$LAB_WORK/rootfs" "$LAB_WORK/toolchain" "$LAB_WORK/module" \
+            > "$LAB_RUN/module.build.log" 2>&1 || { tail -n 30 "$LAB_RUN/module.build.log"; return 1; }
+    fi
     "$LAB_HERE/make-lab-initrd.sh" "$LAB_WORK/rootfs" "$LAB_WORK/module" "$LAB_WORK/lab-initrd.img"
     log "module $(stat -c %s "$LAB_WORK/module/pisquare_lab.ko") bytes for $(cat "$LAB_WORK/module/kernel-release")"
 }
