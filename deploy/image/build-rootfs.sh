@@ -19,12 +19,25 @@ sources=("deb $main $suite main non-free-firmware" "deb $main $suite-updates mai
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
+# dpkg's log of the build, kept in $PISQUARE_ROOTFS_LOGDIR when set (the lab keeps it: which package costs what under emulation).
+log_hook=()
+[ -z "${PISQUARE_ROOTFS_LOGDIR:-}" ] || log_hook=(--customize-hook="copy-out /var/log/dpkg.log '$PISQUARE_ROOTFS_LOGDIR'")
 # initramfs-tools' settings are in place before the kernel is installed, and the initramfs is built
 # exactly once, at the end (initramfs-once.sh): under emulation every build costs minutes, and the
 # kernel's postinst and initramfs-tools' trigger would each build one.
+# openssh-server makes host keys when it is configured (an RSA key takes long on an emulated CPU);
+# the image ships none (every board makes its own at first boot), so empty placeholders stand in
+# for them while the packages are installed and customize-rootfs.sh removes them with the rest.
 # Documentation, man pages and translations are left out (smaller card, faster build).
+# Speed, without changing what is installed (each measured, deploy/image/README.md):
+# - the system's tools only: mmdebstrap filters every essential package through mmtarfilter, a
+#   Python script, and a python3 shim earlier on PATH (pyenv) costs most of a second per package;
+# - dpkg inside eatmydata (mmdebstrap's hook): no fsync for each of ~25,000 files while the card is
+#   made (the hook takes eatmydata out again at the end; the image's dpkg syncs as usual).
+PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 mmdebstrap --architectures=arm64 --variant=minbase --mode=root \
     --include="$packages" \
+    --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \
     --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
@@ -34,6 +47,8 @@ mmdebstrap --architectures=arm64 --variant=minbase --mode=root \
     --setup-hook="sync-in '$here/rootfs/etc/initramfs-tools' /etc/initramfs-tools" \
     --setup-hook="sync-in '$here/rootfs/usr/share/initramfs-tools/modules.d' /usr/share/initramfs-tools/modules.d" \
     --essential-hook="'$here/initramfs-once.sh' defer \"\$1\"" \
+    --essential-hook='mkdir -p "$1/etc/ssh" && for t in rsa ecdsa ed25519; do : > "$1/etc/ssh/ssh_host_${t}_key"; done' \
+    "${log_hook[@]}" \
     --customize-hook="sync-in '$here/rootfs' /" \
     --customize-hook="'$here/customize-rootfs.sh' \"\$1\"" \
     --customize-hook="'$here/initramfs-once.sh' build \"\$1\"" \

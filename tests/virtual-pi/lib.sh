@@ -60,6 +60,23 @@ gssh() {
         "$LAB_USER@127.0.0.1" "$@"
 }
 
+# gfacts <guest> <facts-file> < script: runs a bash script on a guest in ONE ssh session (each
+# session costs seconds on an emulated CPU) and keeps its output. In the script, `sec <name> <command...>`
+# runs one command and brackets its output and exit status, which fact/fact_rc read back; a
+# section the session never reached has no status, so a check built on it fails.
+# The script sees LAN_SERVER, LAN_CLIENT and DEBUGFS.
+gfacts() {
+    local guest=$1 file=$2
+    { printf 'LAN_SERVER=%s LAN_CLIENT=%s DEBUGFS=%s
+' "$LAB_LAN_SERVER" "$LAB_LAN_CLIENT" "$LAB_DEBUGFS"
+      echo 'sec() { local n=$1 rc; shift; echo "@@@< $n"; "$@" 2>&1; rc=$?; echo "@@@> $n $rc"; return $rc; }'
+      cat; } | gssh "$guest" bash -s > "$file" 2>&1
+}
+fact() { awk -v k="$2" '$0 == "@@@< " k { on = 1; next } on && index($0, "@@@> " k " ") == 1 { exit } on { print }' "$1"; }
+fact_rc() { awk -v k="$2" 'index($0, "@@@> " k " ") == 1 { print $3 }' "$1"; }
+# fact_check <facts-file> <section>: a check's verdict is the section's exit status; prints its output.
+fact_check() { fact "$1" "$2"; [ "$(fact_rc "$1" "$2")" = 0 ]; }
+
 # free_port: a TCP port on 127.0.0.1 nobody listens on now.
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

@@ -2,6 +2,8 @@
 # The virtual Pi lab: flash, boot two emulated Raspberry Pis, publish to them, check what a
 # person would see. See README.md beside this file.
 #   tests/virtual-pi/run.sh [--keep]     (--keep: leave both guests running for a look)
+# Exit 0: every check passed; 77: this machine cannot run the lab (no qemu-system-aarch64 after
+# apt-get, or no binfmt_misc for qemu-user), with one line saying why; anything else: a failure.
 # Environment: CI=true builds everything fresh (no cache); LAB_WORK=<dir> for the build cache.
 set -euo pipefail
 
@@ -21,6 +23,8 @@ KEEP=0
 . "$LAB_HERE/guest.sh"
 # shellcheck source=checks.sh
 . "$LAB_HERE/checks.sh"
+# shellcheck source=checks-deploy.sh
+. "$LAB_HERE/checks-deploy.sh"
 
 mkdir -p "$LAB_WORK" "$LAB_RUN"
 exec > >(tee "$LAB_RUN/lab.log") 2>&1
@@ -37,11 +41,18 @@ host_packages() {
         apt-get -o DPkg::Lock::Timeout=600 update -qq
         DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
     fi
+    # What this machine cannot give (rather than what failed): the lab then cannot run here at all.
+    command -v qemu-system-aarch64 >/dev/null 2>&1 ||
+        { LAB_CANNOT_RUN="qemu-system-aarch64 is not installed (apt-get install qemu-system-arm did not provide it)"; return 1; }
     # qemu-user runs the arm64 package scripts while the root file system is built. Without
     # systemd as PID 1 nobody mounts binfmt_misc.
-    mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    if ! mountpoint -q /proc/sys/fs/binfmt_misc && ! mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null; then
+        LAB_CANNOT_RUN="binfmt_misc cannot be mounted here (a container without that right?), so arm64 programs cannot run under qemu-user"
+        return 1
+    fi
     update-binfmts --enable qemu-aarch64 2>/dev/null || true
-    arch-test arm64 >/dev/null
+    arch-test arm64 >/dev/null ||
+        { LAB_CANNOT_RUN="arm64 programs do not run under qemu-user here (arch-test arm64 fails with binfmt_misc mounted)"; return 1; }
 }
 
 publish_binaries() {
@@ -77,8 +88,15 @@ build_rootfs() {
         return 0
     fi
     rm -f "$LAB_WORK/rootfs.key"
-    "$REPO/deploy/image/build-rootfs.sh" "$LAB_WORK/rootfs" > "$LAB_RUN/rootfs.build.log" 2>&1 ||
-        { tail -n 30 "$LAB_RUN/rootfs.build.log"; return 1; }
+    # Every line with the seconds since the start, and mmdebstrap's phases (I: lines) in the lab's
+    # log, so that the time each phase takes shows; dpkg's own log beside it (per package).
+    local t0=$SECONDS line
+    PISQUARE_ROOTFS_LOGDIR=$LAB_RUN "$REPO/deploy/image/build-rootfs.sh" "$LAB_WORK/rootfs" 2>&1 |
+        while IFS= read -r line; do printf '%5d %s\n' "$((SECONDS - t0))" "$line"; done > "$LAB_RUN/rootfs.build.log"
+    local status=${PIPESTATUS[0]}
+    grep -E '^ *[0-9]+ (I: (extracting|installing|running --customize|success)|initramfs-once:)' "$LAB_RUN/rootfs.build.log" |
+        sed -E "s|$LAB_WORK/||g; s/^/    /" | cut -c1-140
+    [ "$status" = 0 ] || { tail -n 30 "$LAB_RUN/rootfs.build.log"; return 1; }
     echo "$key" > "$LAB_WORK/rootfs.key"
 }
 
@@ -107,20 +125,27 @@ build_image() {
     log "kernel $kernel, command line: $LAB_CMDLINE"
 }
 
-# The module's cross toolchain (a native amd64 chroot) needs nothing of the image: it is made in the
-# background while the image's root file system is built under emulation, and joined here.
+# The module's cross toolchain (a native amd64 chroot) needs nothing of the image, and the kernel the
+# image will get is known from the mirror: both are made in the background while the image's root
+# file system is built under emulation, and joined here (the module is made again if the guess was wrong).
 start_toolchain() {
     # setsid: its own process group, so that an early end of the run can stop all of it (cleanup).
-    setsid "$LAB_HERE/build-module.sh" toolchain "$LAB_WORK/toolchain" > "$LAB_RUN/toolchain.build.log" 2>&1 &
+    setsid "$LAB_HERE/build-module.sh" early "$LAB_WORK/toolchain" "$LAB_WORK/module" > "$LAB_RUN/toolchain.build.log" 2>&1 &
     LAB_TOOLCHAIN_PID=$!
 }
 build_module() {
+    local kernel
+    kernel=$(ls "$LAB_WORK/rootfs/lib/modules" | sort -V | tail -n 1)
     if ! wait "$LAB_TOOLCHAIN_PID"; then
         tail -n 30 "$LAB_RUN/toolchain.build.log"
-        return 1
+        log "the module was not made in the background: making it now"
     fi
-    "$LAB_HERE/build-module.sh" module "$LAB_WORK/rootfs" "$LAB_WORK/toolchain" "$LAB_WORK/module" \
-        > "$LAB_RUN/module.build.log" 2>&1 || { tail -n 30 "$LAB_RUN/module.build.log"; return 1; }
+    if [ -f "$LAB_WORK/module/pisquare_lab.ko" ] && [ "$(cat "$LAB_WORK/module/kernel-release" 2>/dev/null)" = "$kernel" ]; then
+        log "module built in the background for $kernel, the image's kernel"
+    else
+        "$LAB_HERE/build-module.sh" module "$LAB_WORK/rootfs" "$LAB_WORK/toolchain" "$LAB_WORK/module" \
+            > "$LAB_RUN/module.build.log" 2>&1 || { tail -n 30 "$LAB_RUN/module.build.log"; return 1; }
+    fi
     "$LAB_HERE/make-lab-initrd.sh" "$LAB_WORK/rootfs" "$LAB_WORK/module" "$LAB_WORK/lab-initrd.img"
     log "module $(stat -c %s "$LAB_WORK/module/pisquare_lab.ko") bytes for $(cat "$LAB_WORK/module/kernel-release")"
 }
@@ -150,6 +175,7 @@ boot_guests() {
 }
 
 cleanup() {
+    [ -z "${LAB_DECODER_PID:-}" ] || kill "$LAB_DECODER_PID" 2>/dev/null || true
     if [ -n "${LAB_TOOLCHAIN_PID:-}" ] && kill -0 "$LAB_TOOLCHAIN_PID" 2>/dev/null; then
         kill -- "-$LAB_TOOLCHAIN_PID" 2>/dev/null || true
     fi
@@ -166,7 +192,7 @@ t_start=$SECONDS
 # The builds and the boot depend on each other: the first that fails ends them. The checks each
 # give a verdict. The report is written whatever happened.
 if stage "host packages" host_packages && start_toolchain &&
-    stage "publish linux-arm64" publish_binaries &&
+    stage "publish linux-arm64" publish_binaries && start_decoder_build &&
     stage "root file system (mmdebstrap)" build_rootfs &&
     stage "image (flash)" build_image &&
     stage "lab kernel module" build_module &&
@@ -174,6 +200,11 @@ if stage "host packages" host_packages && start_toolchain &&
     stage "first boot" checks_first_boot || true
     stage "deploy (publish.ps1)" deploy_with_publish || true
     stage "checks" checks_after_deploy || true
+fi
+if [ -n "${LAB_CANNOT_RUN:-}" ]; then
+    # Exit 77: the lab cannot run on this machine at all (not a failure of what it checks).
+    echo "virtual Pi lab: cannot run on this machine: $LAB_CANNOT_RUN"
+    exit 77
 fi
 stage "report" write_report "$((SECONDS - t_start))"
 [ "$LAB_FAILED" = 0 ]
