@@ -22,7 +22,7 @@ public static class ServiceManagerRegistration
         builder.Services.AddSingleton<SquareTally>();
         if (!string.IsNullOrEmpty(notifySocket))
         {
-            // Counting every square costs an interlocked add per square: only when somebody reads the count.
+            // Counting the squares costs a lookup and an interlocked add per batch: only when somebody reads the count.
             builder.Services.AddSingleton<IExchangeObserver>(provider => provider.GetRequiredService<SquareTally>());
         }
 
