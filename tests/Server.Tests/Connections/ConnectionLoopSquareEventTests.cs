@@ -15,6 +15,7 @@ public sealed class ConnectionLoopSquareEventTests
     public async Task A_read_of_many_requests_is_one_event_raised_after_its_replies_are_flushed()
     {
         await using LoopRun run = LoopRun.Start();
+        run.Events.Transport = run.Peer; // This test reads the replies only after the loop has ended.
         await run.Peer.SendAsync("HELLO squares/1\n", run.Timeout);
 
         await run.Peer.SendAsync("1\n2\n3\n4\n5\n", run.Timeout);
@@ -31,6 +32,7 @@ public sealed class ConnectionLoopSquareEventTests
     public async Task The_counts_of_several_batches_add_up_to_the_close_and_the_latest_square_wins()
     {
         await using LoopRun run = LoopRun.Start();
+        run.Events.Transport = run.Peer; // This test reads the replies only after the loop has ended.
         await run.Peer.SendAsync("HELLO squares/1\n", run.Timeout);
 
         await run.Peer.SendAsync("1\n2\n", run.Timeout);
@@ -50,6 +52,7 @@ public sealed class ConnectionLoopSquareEventTests
     public async Task Squares_before_an_error_in_the_same_read_are_reported_before_the_rejection()
     {
         await using LoopRun run = LoopRun.Start();
+        run.Events.Transport = run.Peer; // This test reads the replies only after the loop has ended.
         await run.Peer.SendAsync("HELLO squares/1\n", run.Timeout);
 
         await run.Peer.SendAsync("2\n7\n\n3\n", run.Timeout);

@@ -23,7 +23,10 @@ internal sealed class ConnectionEvents : IExchangeObserver
     /// <summary>The events in order, as short text: <c>served 3</c> (the count), <c>rejected 401</c>, <c>goodbye 3</c>, <c>closed 3</c>.</summary>
     public IReadOnlyList<string> Order => _order;
 
-    /// <summary>The transport the loop writes to: looked at (never read) when a square is reported.</summary>
+    /// <summary>
+    /// The transport the loop writes to, looked at (never read) when a square is reported; set it only in a test
+    /// that does not read the replies while the loop runs (a pipe takes one reader at a time).
+    /// </summary>
     public InMemoryTransport? Transport { get; set; }
 
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)

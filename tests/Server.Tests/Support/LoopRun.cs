@@ -24,7 +24,6 @@ internal sealed class LoopRun : IAsyncDisposable
     private LoopRun(ServerOptions options)
     {
         Options = options;
-        Events.Transport = Peer;
         var settings = new ConnectionSettings(options, Clock);
         var handler = new ConnectionHandler(new ConnectionInfo(1, "in-memory"), Peer, settings, Events, NullLogger.Instance);
         Finished = handler.RunAsync(_shutdown.Token, _abort.Token);
