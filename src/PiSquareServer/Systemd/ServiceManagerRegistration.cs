@@ -32,7 +32,7 @@ public static class ServiceManagerRegistration
         WatchdogSettings? watchdog = string.IsNullOrEmpty(notifySocket)
             ? null
             : WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
-        builder.Services.AddSingleton(new Heartbeats(enabled: watchdog is not null));
+        builder.Services.AddSingleton(provider => new Heartbeats(enabled: watchdog is not null, provider.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(provider => new WatchdogKeepAlive(
             provider.GetRequiredService<IServiceNotifier>(),
             watchdog,
