@@ -50,6 +50,18 @@ public sealed class EventTests
     }
 
     [Fact]
+    public async Task A_client_asked_to_report_each_square_tells_its_observers_of_every_one_in_order_even_when_pipelining()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        var (result, client) = await Clients.RunAsync(server.Port, o => o with { Count = 300, Pipeline = 32, ReportEachSquare = true });
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Empty(client.CountErrors);
+        Assert.Equal(Enumerable.Range(1, 300).Select(static p => (long)p), client.Squared.Select(static s => s.Position));
+        Assert.Equal(Enumerable.Range(0, 300).Select(static v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), client.Squared.Select(static s => s.Value));
+    }
+
+    [Fact]
     public async Task The_server_says_when_it_listens_stops_and_has_finished_draining()
     {
         TestServer server = await TestServer.StartAsync();
