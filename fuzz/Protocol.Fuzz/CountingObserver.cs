@@ -19,7 +19,16 @@ internal sealed class CountingObserver : IExchangeObserver
     {
     }
 
-    public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count) => Squares++;
+    // One event stands for every square since the last (its count minus the last count); counts only grow.
+    public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
+    {
+        if (count <= Squares)
+        {
+            throw new InvalidOperationException($"SquareServed with count {count} after {Squares}");
+        }
+
+        Squares = count;
+    }
 
     public void RequestRejected(ConnectionInfo connection, ProtocolError error) => Rejections++;
 

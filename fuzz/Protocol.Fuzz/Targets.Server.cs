@@ -49,6 +49,7 @@ internal static partial class Targets
             SessionStatus status = session.Process(ref buffer, output);
             Expect(buffer.Length <= before, "Process grew the buffer");
             reads.Keep(buffer);
+            session.ReportServed(); // As the connection loop does after its flush.
             if (status.IsClosing)
             {
                 closing = true;
@@ -62,6 +63,7 @@ internal static partial class Targets
             session.WriteFatalError(output, ProtocolError.For(ErrorCode.TimedOut));
         }
 
+        session?.ReportServed(); // As the connection loop does before the close.
         CheckOutput(output.WrittenSpan, session?.Dialect, observer, session);
     }
 

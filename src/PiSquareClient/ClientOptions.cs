@@ -44,6 +44,13 @@ public sealed record ClientOptions
     /// <summary>When to reconnect after a lost connection, a silent or a restarting server.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
+    /// <summary>
+    /// Raise <see cref="Protocol.Events.IExchangeObserver.SquareServed"/> for every square verified, as a batch of
+    /// one, instead of once per batch of replies received: for a console that prints each square. It costs
+    /// the observers' work on every square, so only what shows each square should ask for it.
+    /// </summary>
+    public bool ReportEachSquare { get; init; }
+
     /// <summary>The limits the client holds replies to.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 }

@@ -50,6 +50,18 @@ public sealed class EventTests
     }
 
     [Fact]
+    public async Task A_client_asked_to_report_each_square_tells_its_observers_of_every_one_in_order_even_when_pipelining()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        var (result, client) = await Clients.RunAsync(server.Port, o => o with { Count = 300, Pipeline = 32, ReportEachSquare = true });
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Empty(client.CountErrors);
+        Assert.Equal(Enumerable.Range(1, 300).Select(static p => (long)p), client.Squared.Select(static s => s.Position));
+        Assert.Equal(Enumerable.Range(0, 300).Select(static v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), client.Squared.Select(static s => s.Value));
+    }
+
+    [Fact]
     public async Task The_server_says_when_it_listens_stops_and_has_finished_draining()
     {
         TestServer server = await TestServer.StartAsync();
@@ -116,7 +128,8 @@ public sealed class EventTests
         var recorder = new RecordingObserver();
         var faults = new List<(string Observer, string Message, long Count)>();
         var options = new ClientOptions { Host = "127.0.0.1", Port = server.Port, Count = 1_000, Pipeline = 16 };
-        var client = new SquaresClient(options, [new Throwing(), recorder], (o, e, n) => faults.Add((o.GetType().Name, e.Message, n)));
+        var throwing = new Throwing();
+        var client = new SquaresClient(options, [throwing, recorder], (o, e, n) => faults.Add((o.GetType().Name, e.Message, n)));
 
         ExchangeResult result = await client.RunAsync(CancellationToken.None);
 
@@ -124,29 +137,34 @@ public sealed class EventTests
         Assert.Equal(1_000, recorder.SquaresServed);
         Assert.Contains("finished True", recorder.Numbered);
 
-        // connecting, opened, greeted, handshake, 1,000 squares, goodbye, closed, finished: once at first, the total at the end.
-        Assert.Equal([("Throwing", "connecting", 1L), ("Throwing", "connecting", 1_007L)], faults);
+        // connecting, opened, greeted, handshake, the batches of the 1,000 squares, goodbye, closed, finished: once at
+        // first, the total at the end. However the squares were batched, every call that threw is counted.
+        Assert.InRange(throwing.SquareCalls, 1, 1_000);
+        Assert.Equal([("Throwing", "connecting", 1L), ("Throwing", "connecting", 7 + throwing.SquareCalls)], faults);
     }
 
     [Fact]
     public async Task A_server_observer_that_throws_on_every_event_is_logged_once_with_its_count()
     {
         var logs = new CapturingLoggerProvider();
+        var throwing = new Throwing();
         TestServer server = await TestServer.StartAsync(builder =>
         {
             builder.Logging.AddProvider(logs);
-            builder.Services.AddSingleton<IExchangeObserver, Throwing>();
+            builder.Services.AddSingleton<IExchangeObserver>(throwing);
         });
         var (result, _) = await Clients.RunAsync(server.Port, o => o with { Count = 500, Pipeline = 16 });
         Assert.True(result.Succeeded, result.Message);
         Assert.True(await server.Events.WaitUntilAsync(static e => e.Closed.Count == 1));
         await server.DisposeAsync();
 
-        // listening, opened, greeted, handshake, 500 squares, goodbye, closed, stopping, finished: 508 calls.
+        // listening, opened, greeted, handshake, the batches of the 500 squares, goodbye, closed, stopping, finished.
         (int EventId, LogLevel Level, string Message)[] faults = [.. logs.Entries.Where(static e => e.EventId is 303 or 305)];
         Assert.Equal([303, 305], faults.Select(static f => f.EventId));
+        Assert.InRange(throwing.SquareCalls, 1, 500);
         string calls = string.Join(", ", Throwing.Calls.Where(static c => c != "served").Distinct());
-        Assert.True(faults[1].Message.Contains("Throwing failed 508 times in all", StringComparison.Ordinal), $"{faults[1].Message}; calls other than squares: {calls}");
+        string total = $"Throwing failed {8 + throwing.SquareCalls} times in all";
+        Assert.True(faults[1].Message.Contains(total, StringComparison.Ordinal), $"{faults[1].Message}; expected {total}; calls other than squares: {calls}");
     }
 
     /// <summary>Fails on every call, like a display driver whose bus is gone; remembers what it was asked.</summary>
@@ -168,8 +186,16 @@ public sealed class EventTests
 
         public void HandshakeCompleted(ConnectionInfo connection, Dialect dialect, int version) => throw Fail("handshake");
 
-        public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count) =>
+        private long _squareCalls;
+
+        /// <summary>How many times <see cref="SquareServed"/> was called (once per batch of squares).</summary>
+        public long SquareCalls => Interlocked.Read(ref _squareCalls);
+
+        public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
+        {
+            Interlocked.Increment(ref _squareCalls);
             throw new InvalidOperationException("served");
+        }
 
         public void GoodbyeSaid(ConnectionInfo connection, GoodbyeInitiator initiator, long count) => throw Fail("goodbye");
 

@@ -12,7 +12,7 @@ public sealed class ChangeSignal : IDisposable
     /// <summary>Marks the state changed; never blocks, and costs one interlocked read while a change is pending.</summary>
     public void Raise()
     {
-        // Called once per square on the connection loop: only the first change after a wake-up releases the
+        // Called once per batch of squares on the connection loop: only the first change after a wake-up releases the
         // semaphore, the rest of a burst find the flag set and return at once.
         if (Volatile.Read(ref _raised) == 0 && Interlocked.Exchange(ref _raised, 1) == 0)
         {

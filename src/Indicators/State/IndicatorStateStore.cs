@@ -8,8 +8,9 @@ namespace IotSquares.Indicators.State;
 
 /// <summary>
 /// Folds the exchange events into one <see cref="IndicatorState"/>. Every call only takes a short lock; a
-/// square (the hot path, once per square on the connection loop) only stores the numbers, without
-/// allocating: the snapshot and the decimal text are made when the render loop reads <see cref="Current"/>.
+/// batch of squares (the hot path: one <see cref="SquareServed"/> per flushed batch on the connection loop,
+/// per square only in lockstep) only stores the numbers, without allocating: the snapshot and the decimal
+/// text are made when the render loop reads <see cref="Current"/>.
 /// </summary>
 public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
 {
@@ -129,11 +130,11 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
     {
         lock (_gate)
         {
-            // One hash lookup per square (this runs on the connection loop): read and update in place.
+            // One hash lookup per batch (this runs on the connection loop): read and update in place.
             ref long known = ref CollectionsMarshal.GetValueRefOrAddDefault(_countByConnection, connection.Id, out _);
             long before = known;
             known = Math.Max(before, count);
-            // Counts are per connection; a coalesced event stands for every square since the last one.
+            // Counts are per connection; an event stands for every square since the connection's last one.
             _total += Math.Max(0, count - before);
             _latestValue = value;
             _latestSquare = square;

@@ -40,6 +40,7 @@ public static class ClientCommand
         ProgressStyle style = definition.Style(parse);
         bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         using var reporter = new ConsoleReporter(output, error, style, options.Count, live: terminal);
+        options = options with { ReportEachSquare = reporter.PrintsEachSquare };
         await using RunningIndicators? indicators = ClientIndicators.Start(parse, hardware, $"{options.Host}:{options.Port}", error);
         if (indicators is null)
         {

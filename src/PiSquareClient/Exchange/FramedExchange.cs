@@ -91,6 +91,7 @@ internal sealed class FramedExchange
             }
 
             index = VerifyReplies(receiver, index, next, verifier);
+            verifier.ReportVerified(); // Once per batch of replies received, not once per square.
         }
     }
 

@@ -9,7 +9,8 @@ namespace IotSquares.Client.Exchange;
 
 /// <summary>
 /// Checks each reply against the square the client computes itself, in order, so no square is
-/// skipped, duplicated or wrong without the run saying so.
+/// skipped, duplicated or wrong without the run saying so. The observers hear of the verified squares
+/// once per batch (<see cref="ReportVerified"/>), as on the server; or of each one when asked to.
 /// </summary>
 internal sealed class ReplyVerifier
 {
@@ -17,13 +18,23 @@ internal sealed class ReplyVerifier
     private readonly ConnectionInfo _connection;
     private readonly IExchangeObserver _observer;
     private readonly ExchangeTally _tally;
+    private readonly bool _reportEach;
+    private long _reported;
+    private ProtocolInteger _latestValue;
+    private ProtocolInteger _latestSquare;
 
-    public ReplyVerifier(RequestSequence requests, ConnectionInfo connection, IExchangeObserver observer, ExchangeTally tally)
+    /// <param name="requests">The requests, by index.</param>
+    /// <param name="connection">The connection the replies arrive on.</param>
+    /// <param name="observer">Told of the verified squares and the replies that are not squares.</param>
+    /// <param name="tally">The run's counts, updated per reply.</param>
+    /// <param name="reportEach">Tell the observer of every square as it is verified (a console printing each one), not once per batch.</param>
+    public ReplyVerifier(RequestSequence requests, ConnectionInfo connection, IExchangeObserver observer, ExchangeTally tally, bool reportEach = false)
     {
         _requests = requests;
         _connection = connection;
         _observer = observer;
         _tally = tally;
+        _reportEach = reportEach;
     }
 
     /// <summary>Squares verified on this verifier's connection: the events' count, and what the server's goodbye must count.</summary>
@@ -73,9 +84,22 @@ internal sealed class ReplyVerifier
 
         _tally.Verified++;
         _tally.Answered = index + 1;
-        VerifiedHere++;
-        _observer.SquareServed(_connection, new ProtocolInteger(value), new ProtocolInteger(square), VerifiedHere);
+        Verified(new ProtocolInteger(value), new ProtocolInteger(square));
         return i + 1;
+    }
+
+    /// <summary>
+    /// Tells the observer, in one <see cref="IExchangeObserver.SquareServed"/>, of the squares verified since the
+    /// last report (the latest value and square, this connection's count); nothing when there are none. Called
+    /// after each batch of replies, and before any later event of the connection, keeping the order.
+    /// </summary>
+    public void ReportVerified()
+    {
+        if (VerifiedHere > _reported)
+        {
+            _reported = VerifiedHere;
+            _observer.SquareServed(_connection, _latestValue, _latestSquare, VerifiedHere);
+        }
     }
 
     /// <summary>Judges the reply to request <paramref name="index"/>; throws when the exchange cannot go on.</summary>
@@ -96,11 +120,11 @@ internal sealed class ReplyVerifier
 
                 _tally.Verified++;
                 _tally.Answered = index + 1;
-                VerifiedHere++;
-                _observer.SquareServed(_connection, value, reply.Square, VerifiedHere);
+                Verified(value, reply.Square);
                 return;
 
             case ServerMessageKind.Error:
+                ReportVerified();
                 _observer.RequestRejected(_connection, reply.Error);
                 if (reply.Error.ClosesConnection)
                 {
@@ -115,6 +139,7 @@ internal sealed class ReplyVerifier
 
             case ServerMessageKind.Goodbye:
                 _tally.ServerCount = reply.Count;
+                ReportVerified();
                 _observer.GoodbyeSaid(_connection, GoodbyeInitiator.Server, reply.Count);
                 throw new ExchangeFailedException(
                     ClientExitCodes.ConnectionLost,
@@ -128,6 +153,18 @@ internal sealed class ReplyVerifier
                 throw ExchangeFailedException.Transient(
                     ClientExitCodes.ProtocolError,
                     $"the reply to {value} is not a square: '{reply.Text}' ({ProtocolError.Describe(reply.Error.Code)})");
+        }
+    }
+
+    // Counts a verified square and keeps it as the latest; the observer hears of it in the batch's report.
+    private void Verified(in ProtocolInteger value, in ProtocolInteger square)
+    {
+        VerifiedHere++;
+        _latestValue = value;
+        _latestSquare = square;
+        if (_reportEach)
+        {
+            ReportVerified();
         }
     }
 }

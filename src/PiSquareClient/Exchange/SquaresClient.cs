@@ -143,7 +143,7 @@ public sealed class SquaresClient
 
             var framed = new FramedExchange(connection, new FramedCodec(_options.Limits));
             var textbook = new TextbookExchange(connection, _options.Limits);
-            verifier = new ReplyVerifier(requests, opened, _observer, tally);
+            verifier = new ReplyVerifier(requests, opened, _observer, tally, _options.ReportEachSquare);
             int version = await HandshakeAsync(framed, textbook, tally, error => _observer.RequestRejected(opened, error), cancellationToken);
             _observer.ServerGreeted(opened, tally.Greeting ?? string.Empty);
             _observer.HandshakeCompleted(opened, tally.Dialect, version);
@@ -169,6 +169,7 @@ public sealed class SquaresClient
         {
             if (info is not null)
             {
+                verifier?.ReportVerified(); // Squares verified before a failure still come before the close.
                 _observer.ConnectionClosed(info, reason, verifier?.VerifiedHere ?? 0);
             }
         }
@@ -203,6 +204,7 @@ public sealed class SquaresClient
         }
 
         tally.ServerCount = counted;
+        verifier.ReportVerified();
         _observer.GoodbyeSaid(info, GoodbyeInitiator.Client, counted);
         if (counted != verifier.VerifiedHere)
         {

@@ -63,6 +63,7 @@ internal sealed class TextbookExchange
                 "reply",
                 cancellationToken);
             verifier.Verify(index, reply);
+            verifier.ReportVerified(); // One reply per round trip: a batch of one.
         }
     }
 

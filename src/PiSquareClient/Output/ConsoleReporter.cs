@@ -31,6 +31,9 @@ public sealed class ConsoleReporter : IExchangeObserver, IDisposable
     // Events count squares per connection; the progress counts the whole run, across reconnects.
     private long _verified;
 
+    // The count of this connection's last SquareServed.
+    private long _countHere;
+
     /// <summary>Creates the reporter.</summary>
     /// <param name="output">Where progress and the summary go (standard output).</param>
     /// <param name="error">Where failures go (standard error).</param>
@@ -50,9 +53,13 @@ public sealed class ConsoleReporter : IExchangeObserver, IDisposable
         }
     }
 
+    /// <summary>True when every square is printed: the client must then report each one (<see cref="ClientOptions.ReportEachSquare"/>).</summary>
+    public bool PrintsEachSquare => _style == ProgressStyle.Each;
+
     /// <inheritdoc />
     public void ConnectionOpened(ConnectionInfo connection)
     {
+        _countHere = 0;
         _everConnected = true;
         Line(_out, $"Connected to {connection.RemoteEndPoint}");
     }
@@ -82,8 +89,10 @@ public sealed class ConsoleReporter : IExchangeObserver, IDisposable
         }
         else
         {
-            // The only per-square work of a long run: the ticker prints on its own clock.
-            _ticker?.Report(++_verified);
+            // One event stands for every square since the last one on this connection (count - the last count).
+            _verified += count - _countHere;
+            _countHere = count;
+            _ticker?.Report(_verified);
         }
     }
 

@@ -5,8 +5,8 @@ namespace IotSquares.Client.Output;
 /// <summary>
 /// Progress on a time basis, whatever the rate: on a terminal one live line redrawn a few times a
 /// second, otherwise (a pipe, a log file) one line every few seconds. The exchange only stores a
-/// count per square (<see cref="Report"/>); a timer does the printing, so a fast run pays nothing
-/// more per square than that store.
+/// count per batch of squares (<see cref="Report"/>); a timer does the printing, so a fast run pays
+/// nothing more than that store.
 /// </summary>
 internal sealed class ProgressTicker : IDisposable
 {

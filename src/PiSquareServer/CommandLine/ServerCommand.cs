@@ -57,7 +57,7 @@ public static class ServerCommand
             Number("--read-buffer-size", nameof(ServerOptions.ReadBufferSize), "Bytes taken from a socket per read (default 65536)"),
             Number("--max-digits", nameof(ServerOptions.MaxDigits), "Most digits in a request (default 4096)"),
             Number("--max-line-length", nameof(ServerOptions.MaxLineLength), "Most bytes in a request line (default 8192)"),
-            Map(OptionValues.OneOf("--log-level", [], LogLevels, "Information", "Trace, Debug, Information (default), Warning, Error, Critical or None; Debug logs every square"), "Logging:LogLevel:Default"),
+            Map(OptionValues.OneOf("--log-level", [], LogLevels, "Information", "Trace, Debug, Information (default), Warning, Error, Critical or None; Debug logs each batch of replies"), "Logging:LogLevel:Default"),
         };
 
         // For the benchmark only: a deliberately slow observer behind the queue adapter (milliseconds per call).

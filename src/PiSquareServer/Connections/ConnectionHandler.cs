@@ -86,6 +86,7 @@ internal sealed partial class ConnectionHandler
             }
 
             await _transport.CloseAsync(_settings.LingerTimeout);
+            _session?.ReportServed(); // Squares written but never flushed (a lost connection) still come before the close.
             _observer.ConnectionClosed(_connection, reason, _session?.SquaresServed ?? 0);
         }
     }
@@ -212,6 +213,9 @@ internal sealed partial class ConnectionHandler
                 LogStalled(_connection.Id, DurationText.Format(_settings.IdleTimeout));
                 return (CloseReason.TimedOut, false);
             }
+
+            // The observers hear of the batch once, now that its replies are on their way (IExchangeObserver.SquareServed).
+            _session.ReportServed();
 
             // Only a lockstep client (one request per read, or a handshake) is worth polling for: a pipelining
             // client's next batch comes when it has read this one, and on a machine with few cores the spin

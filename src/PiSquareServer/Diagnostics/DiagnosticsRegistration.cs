@@ -21,8 +21,8 @@ internal static class DiagnosticsRegistration
         int milliseconds = builder.Configuration.GetValue<int>(SlowObserverKey);
         if (milliseconds > 0)
         {
-            builder.Services.AddSingleton<IExchangeObserver>(_ =>
-                new QueuedExchangeObserver(new SlowObserver(TimeSpan.FromMilliseconds(milliseconds)), TimeProvider.System));
+            builder.Services.AddSingleton<IExchangeObserver>(provider =>
+                new QueuedExchangeObserver(new SlowObserver(TimeSpan.FromMilliseconds(milliseconds)), provider.GetRequiredService<TimeProvider>()));
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace IotSquares.Server.Health;
 
@@ -12,10 +11,19 @@ internal sealed class Heartbeats
     private readonly ConcurrentDictionary<LoopHeartbeat, byte> _loops = new();
 
     /// <summary>Creates the registry; <paramref name="enabled"/> is whether anybody checks the beats.</summary>
-    public Heartbeats(bool enabled) => Enabled = enabled;
+    /// <param name="enabled">Whether anybody checks the beats.</param>
+    /// <param name="time">The clock a loop's busy time is measured on; null for the system's.</param>
+    public Heartbeats(bool enabled, TimeProvider? time = null)
+    {
+        Enabled = enabled;
+        Time = time ?? TimeProvider.System;
+    }
 
     /// <summary>Whether loops keep a heartbeat at all.</summary>
     public bool Enabled { get; }
+
+    /// <summary>The clock of every heartbeat here.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>A heartbeat for a new loop (waiting at first), or <see langword="null"/> when disabled.</summary>
     public LoopHeartbeat? Start(string name)
@@ -33,7 +41,7 @@ internal sealed class Heartbeats
     /// <summary>The loop that has been busy longest, if any has been busy for more than <paramref name="limit"/>.</summary>
     public (string Name, TimeSpan BusyFor)? FindStuck(TimeSpan limit)
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = Time.GetTimestamp();
         (string Name, TimeSpan BusyFor)? worst = null;
         foreach (LoopHeartbeat loop in _loops.Keys)
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace IotSquares.Server.Health;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace IotSquares.Server.Health;
 internal sealed class LoopHeartbeat : IDisposable
 {
     private readonly Heartbeats _owner;
-    private long _busySince; // Stopwatch timestamp; 0 while waiting.
+    private long _busySince; // A timestamp of the owner's clock; 0 while waiting.
 
     internal LoopHeartbeat(Heartbeats owner, string name)
     {
@@ -25,13 +23,13 @@ internal sealed class LoopHeartbeat : IDisposable
     public void Waiting() => Volatile.Write(ref _busySince, 0);
 
     /// <summary>The loop has work in hand: the clock runs until it waits again.</summary>
-    public void Busy() => Volatile.Write(ref _busySince, Stopwatch.GetTimestamp());
+    public void Busy() => Volatile.Write(ref _busySince, Math.Max(1, _owner.Time.GetTimestamp()));
 
-    /// <summary>How long the loop has been working on its current piece of work; zero while waiting.</summary>
+    /// <summary>How long the loop has been working on its current piece of work at <paramref name="now"/> (a timestamp of the owner's clock); zero while waiting.</summary>
     public TimeSpan BusyFor(long now)
     {
         long since = Volatile.Read(ref _busySince);
-        return since == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(since, now);
+        return since == 0 ? TimeSpan.Zero : _owner.Time.GetElapsedTime(since, now);
     }
 
     /// <summary>The loop has ended: it no longer counts.</summary>

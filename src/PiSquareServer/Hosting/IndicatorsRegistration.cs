@@ -44,7 +44,7 @@ internal static class IndicatorsRegistration
     }
 
     /// <summary>Owns the running indicators for the host's lifetime.</summary>
-    internal sealed class IndicatorsService(IOptions<HardwareSettings> settings, ILogger<IndicatorsService> logger)
+    internal sealed class IndicatorsService(IOptions<HardwareSettings> settings, TimeProvider time, ILogger<IndicatorsService> logger)
         : IHostedService, IAsyncDisposable
     {
         private RunningIndicators? _running;
@@ -52,7 +52,7 @@ internal static class IndicatorsRegistration
         public IExchangeObserver Observer => Running.Observer;
 
         private RunningIndicators Running => _running ??=
-            IndicatorsSetup.Start(IndicatorRole.Server, "", settings.Value.Options, TimeProvider.System, logger);
+            IndicatorsSetup.Start(IndicatorRole.Server, "", settings.Value.Options, time, logger);
 
         public Task StartAsync(CancellationToken cancellationToken)
         {

@@ -88,7 +88,7 @@ internal sealed partial class SquareServerService : BackgroundService
             {
                 // Out of file descriptors or a connection reset before accept: wait a moment, keep serving.
                 LogAcceptFailed(ex.SocketErrorCode, ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _heartbeats.Time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
 

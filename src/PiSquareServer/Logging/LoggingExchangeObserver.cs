@@ -10,8 +10,8 @@ namespace IotSquares.Server.Logging;
 /// <summary>
 /// Writes the exchange to the log (the journal, under systemd). At Information one line per connection,
 /// when it closes, with the remote address, the reason and the squares served; refused requests once
-/// each. At Debug also its opening, handshake and goodbye, and each square (the textbook's "Server
-/// heard" line). docs/SYSTEMD.md explains the levels the unit uses and why.
+/// each. At Debug also its opening, handshake and goodbye, and each batch of replies by its latest
+/// square (the textbook's "Server heard" line; every square in lockstep). docs/SYSTEMD.md explains the levels the unit uses and why.
 /// </summary>
 public sealed partial class LoggingExchangeObserver : IExchangeObserver
 {
@@ -41,7 +41,7 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     {
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            LogHeard(connection.Id, value.ToString(), square.ToString());
+            LogHeard(connection.Id, value.ToString(), square.ToString(), count);
         }
     }
 
@@ -75,8 +75,9 @@ public sealed partial class LoggingExchangeObserver : IExchangeObserver
     [LoggerMessage(EventId = 408, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: speaking the textbook dialect")]
     private partial void LogTextbookHandshake(long connectionId);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Server heard {Value}, sent {Square}")]
-    private partial void LogHeard(long connectionId, string value, string square);
+    // One line per batch of replies (SquareServed is raised once per flush): the latest square and the count so far.
+    [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: Server heard {Value}, sent {Square} ({Count} squares on this connection)")]
+    private partial void LogHeard(long connectionId, string value, string square, long count);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Connection {ConnectionId}: request refused: ERR {Code} {Text}")]
     private partial void LogRejected(long connectionId, int code, string text);

@@ -16,10 +16,17 @@ internal abstract class ServiceManagerLoop : IHostedService, IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private int _disposed;
 
-    protected ServiceManagerLoop(IHostApplicationLifetime lifetime) => Lifetime = lifetime;
+    protected ServiceManagerLoop(IHostApplicationLifetime lifetime, TimeProvider time)
+    {
+        Lifetime = lifetime;
+        Time = time;
+    }
 
     /// <summary>The host's lifetime: when it has started, is stopping, has stopped.</summary>
     protected IHostApplicationLifetime Lifetime { get; }
+
+    /// <summary>The clock the loop's ticks run on.</summary>
+    protected TimeProvider Time { get; }
 
     /// <summary>Whether the loop runs at all (not without a service manager to talk to).</summary>
     protected abstract bool IsEnabled { get; }
@@ -70,7 +77,7 @@ internal abstract class ServiceManagerLoop : IHostedService, IAsyncDisposable
     protected async Task EveryAsync(TimeSpan interval, Action tick, CancellationToken end)
     {
         using CancellationTokenSource stopped = CancellationTokenSource.CreateLinkedTokenSource(end, Lifetime.ApplicationStopped);
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, Time);
         try
         {
             do

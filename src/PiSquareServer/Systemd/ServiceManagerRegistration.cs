@@ -22,7 +22,7 @@ public static class ServiceManagerRegistration
         builder.Services.AddSingleton<SquareTally>();
         if (!string.IsNullOrEmpty(notifySocket))
         {
-            // Counting every square costs an interlocked add per square: only when somebody reads the count.
+            // Counting the squares costs a lookup and an interlocked add per batch: only when somebody reads the count.
             builder.Services.AddSingleton<IExchangeObserver>(provider => provider.GetRequiredService<SquareTally>());
         }
 
@@ -32,7 +32,7 @@ public static class ServiceManagerRegistration
         WatchdogSettings? watchdog = string.IsNullOrEmpty(notifySocket)
             ? null
             : WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
-        builder.Services.AddSingleton(new Heartbeats(enabled: watchdog is not null));
+        builder.Services.AddSingleton(provider => new Heartbeats(enabled: watchdog is not null, provider.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(provider => new WatchdogKeepAlive(
             provider.GetRequiredService<IServiceNotifier>(),
             watchdog,

@@ -24,8 +24,8 @@ internal sealed class ServiceStatusNotifications : ServiceManagerLoop
     private volatile bool _stopping;
 
     public ServiceStatusNotifications(
-        IServiceNotifier notifier, ServerEndpoints endpoints, ConnectionTracker connections, SquareTally tally, IHostApplicationLifetime lifetime)
-        : base(lifetime)
+        IServiceNotifier notifier, ServerEndpoints endpoints, ConnectionTracker connections, SquareTally tally, IHostApplicationLifetime lifetime, TimeProvider time)
+        : base(lifetime, time)
     {
         _notifier = notifier;
         _endpoints = endpoints;
@@ -56,11 +56,11 @@ internal sealed class ServiceStatusNotifications : ServiceManagerLoop
         {
             // A tick that comes late is followed by one that comes early; the clock, not the timer, keeps the pace.
             string status = Describe(address);
-            if (status != last && (lastSent == 0 || TimeProvider.System.GetElapsedTime(lastSent) >= StatusInterval))
+            if (status != last && (lastSent == 0 || Time.GetElapsedTime(lastSent) >= StatusInterval))
             {
                 _notifier.Notify(ServiceStates.Status(status));
                 last = status;
-                lastSent = TimeProvider.System.GetTimestamp();
+                lastSent = Math.Max(1, Time.GetTimestamp());
             }
         }, end);
     }

@@ -22,7 +22,7 @@ internal sealed partial class WatchdogKeepAlive : ServiceManagerLoop
 
     public WatchdogKeepAlive(
         IServiceNotifier notifier, WatchdogSettings? settings, Heartbeats heartbeats, ServerEndpoints endpoints, IHostApplicationLifetime lifetime, ILogger<WatchdogKeepAlive> logger)
-        : base(lifetime)
+        : base(lifetime, heartbeats.Time)
     {
         _notifier = notifier;
         _settings = settings;

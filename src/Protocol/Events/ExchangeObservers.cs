@@ -89,7 +89,7 @@ public sealed class ExchangeObservers : IExchangeObserver
     /// <inheritdoc />
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
-        // The one event per square: called directly, without the state tuple (two integers of 40 bytes
+        // The one event per batch of squares: called directly, without the state tuple (two integers of 40 bytes
         // each, copied per observer) and the delegate the other events go through.
         IExchangeObserver[] observers = _observers;
         for (int i = 0; i < observers.Length; i++)

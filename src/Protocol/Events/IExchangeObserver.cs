@@ -6,7 +6,7 @@ namespace IotSquares.Protocol.Events;
 /// <summary>
 /// Receives what happens in an exchange, on either side: the hook for logs, LEDs and displays.
 /// Every event means the same on the server and the client (see README.md beside this file for
-/// the table). Calls come synchronously from the connection loop, so an implementation must
+/// the table); squares are reported once per batch. Calls come synchronously from the connection loop, so an implementation must
 /// return quickly; anything slow (an I2C display, a blinking LED) goes behind a
 /// <see cref="QueuedExchangeObserver"/>, which calls it from a loop of its own. Every method has
 /// an empty default.
@@ -69,9 +69,13 @@ public interface IExchangeObserver
     {
     }
 
-    /// <summary>A square was sent (server) or received and verified (client).</summary>
+    /// <summary>
+    /// Squares were sent and flushed (server) or received and verified (client): raised once per batch, not once
+    /// per square. It stands for every square since the connection's previous <see cref="SquareServed"/> (or its
+    /// <see cref="ConnectionOpened"/>): <paramref name="count"/> minus the previous count (README.md beside this file).
+    /// </summary>
     /// <param name="connection">The connection.</param>
-    /// <param name="value">The integer that was squared.</param>
+    /// <param name="value">The latest integer that was squared.</param>
     /// <param name="square">Its square.</param>
     /// <param name="count">How many squares this connection has now served (from 1 on each connection, on both sides).</param>
     void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)

@@ -59,7 +59,7 @@ public sealed class FramedServerSession : ServerSession
     public override void WriteShutdown(IBufferWriter<byte> output)
     {
         FramedCodec.WriteServerGoodbye(output, SquaresServed, FramedSyntax.ShutdownReason);
-        Observer.GoodbyeSaid(Connection, GoodbyeInitiator.Server, SquaresServed);
+        ReportGoodbye(GoodbyeInitiator.Server);
     }
 
     /// <inheritdoc />
@@ -78,9 +78,11 @@ public sealed class FramedServerSession : ServerSession
         int consumed = 0;
         Span<byte> replies = default;
         int written = 0;
+        long served = 0;
+        long value = 0;
         while (true)
         {
-            int length = SmallIntegerLine.TryRead(input[consumed..], maxDigits, out long value);
+            int length = SmallIntegerLine.TryRead(input[consumed..], maxDigits, out long next);
             if (length == 0)
             {
                 break;
@@ -94,18 +96,21 @@ public sealed class FramedServerSession : ServerSession
                 written = 0;
             }
 
+            value = next;
             long square = value * value;
             square.TryFormat(replies[written..], out int digits, default, CultureInfo.InvariantCulture);
             written += digits;
             replies[written++] = (byte)'\n';
             consumed += length;
-            Served(new ProtocolInteger(value), new ProtocolInteger(square));
+            served++;
         }
 
         if (consumed > 0)
         {
             output.Advance(written);
             buffer = buffer.Slice(consumed);
+            // Counted once for the whole run of lines; only the last value matters to the observer (latest wins).
+            Served(new ProtocolInteger(value), new ProtocolInteger(value * value), served);
         }
     }
 
@@ -143,7 +148,7 @@ public sealed class FramedServerSession : ServerSession
 
             case ClientMessageKind.Goodbye:
                 FramedCodec.WriteServerGoodbye(output, SquaresServed, reason: null);
-                Observer.GoodbyeSaid(Connection, GoodbyeInitiator.Client, SquaresServed);
+                ReportGoodbye(GoodbyeInitiator.Client);
                 return SessionStatus.Close(CloseReason.ClientGoodbye);
 
             case ClientMessageKind.Hello:

@@ -24,6 +24,14 @@ public interface IServerSession
     /// </summary>
     SessionStatus Process(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output);
 
+    /// <summary>
+    /// Tells the observer, in one <see cref="Events.IExchangeObserver.SquareServed"/>, of the squares served since
+    /// the last report: the latest value and square, and the connection's count. Does nothing when none were
+    /// served. The connection loop calls it once its replies are flushed, and before the connection's close; the
+    /// session itself calls it before any later event of the connection (an error, a goodbye), keeping the order.
+    /// </summary>
+    void ReportServed();
+
     /// <summary>Writes a fatal error (timeout, internal error) in the session's dialect, before closing.</summary>
     void WriteFatalError(IBufferWriter<byte> output, ProtocolError error);
 

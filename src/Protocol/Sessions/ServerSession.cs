@@ -35,6 +35,12 @@ public abstract class ServerSession : IServerSession
     /// <summary>Told of everything that happens.</summary>
     protected IExchangeObserver Observer { get; }
 
+    // The squares served since the observer was last told, and the latest of them: a batch is reported in one
+    // SquareServed (see ReportServed), so the observers' cost does not grow with the squares.
+    private long _reported;
+    private ProtocolInteger _latestValue;
+    private ProtocolInteger _latestSquare;
+
     /// <inheritdoc />
     public abstract SessionStatus Process(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output);
 
@@ -42,7 +48,18 @@ public abstract class ServerSession : IServerSession
     public void WriteFatalError(IBufferWriter<byte> output, ProtocolError error)
     {
         WriteError(output, error);
+        ReportServed(); // The squares answered before the error are reported before it, keeping the order.
         Observer.RequestRejected(Connection, error);
+    }
+
+    /// <inheritdoc />
+    public void ReportServed()
+    {
+        if (SquaresServed > _reported)
+        {
+            _reported = SquaresServed;
+            Observer.SquareServed(Connection, _latestValue, _latestSquare, SquaresServed);
+        }
     }
 
     /// <inheritdoc />
@@ -73,11 +90,25 @@ public abstract class ServerSession : IServerSession
         return SessionStatus.Open;
     }
 
-    /// <summary>Counts a square written and tells the observer.</summary>
-    protected void Served(in ProtocolInteger value, in ProtocolInteger square)
+    /// <summary>Counts a square written; the observer hears of it in the batch's <see cref="ReportServed"/>.</summary>
+    protected void Served(in ProtocolInteger value, in ProtocolInteger square) => Served(value, square, 1);
+
+    /// <summary>Counts <paramref name="squares"/> squares written, the last of them <paramref name="value"/> squared.</summary>
+    protected void Served(in ProtocolInteger value, in ProtocolInteger square, long squares)
     {
-        SquaresServed++;
-        Observer.SquareServed(Connection, value, square, SquaresServed);
+        SquaresServed += squares;
+        _latestValue = value;
+        _latestSquare = square;
+    }
+
+    /// <summary>
+    /// Says goodbye to the observer, after reporting the squares served before it (the order of the events
+    /// holds: every square of the connection before its <see cref="IExchangeObserver.GoodbyeSaid"/>).
+    /// </summary>
+    protected void ReportGoodbye(GoodbyeInitiator initiator)
+    {
+        ReportServed();
+        Observer.GoodbyeSaid(Connection, initiator, SquaresServed);
     }
 
     /// <summary>Answers one request with an error; a 5xx error also closes the connection.</summary>

@@ -12,6 +12,26 @@ public sealed class ConsoleReporterTests
 {
     private static readonly ConnectionInfo Connection = new(1, "127.0.0.1:50007");
 
+    private long _served;
+
+    [Fact]
+    public void A_batch_counts_every_square_it_stands_for_and_a_new_connection_starts_its_count_again()
+    {
+        var time = new FakeTimeProvider();
+        var output = new StringWriter();
+        using var reporter = new ConsoleReporter(output, TextWriter.Null, ProgressStyle.Auto, total: 1_000_000, live: false, time);
+
+        // Two batches on the first connection (600 squares), then a reconnect and one batch of 400.
+        reporter.SquareServed(Connection, ProtocolInteger.FromInt64(99), ProtocolInteger.FromInt64(9_801), 100);
+        reporter.SquareServed(Connection, ProtocolInteger.FromInt64(599), ProtocolInteger.FromInt64(358_801), 600);
+        var second = new ConnectionInfo(2, "127.0.0.1:50007");
+        reporter.ConnectionOpened(second);
+        reporter.SquareServed(second, ProtocolInteger.FromInt64(999), ProtocolInteger.FromInt64(998_001), 400);
+        time.Advance(ConsoleReporter.LogInterval);
+
+        Assert.StartsWith("  1,000 of 1,000,000 squares verified", Lines(output)[^1]);
+    }
+
     [Fact]
     public void Without_a_terminal_a_long_run_prints_a_progress_line_every_few_seconds_not_per_count_of_squares()
     {
@@ -79,12 +99,13 @@ public sealed class ConsoleReporterTests
     }
 
     // Events count per connection; the reporter counts the run. Each call is one more square.
-    private static void Square(ConsoleReporter reporter, long squares)
+    // Reports squares one at a time on the one connection, its count going on from the last call.
+    private void Square(ConsoleReporter reporter, long squares)
     {
-        for (long n = 1; n <= squares; n++)
+        for (long i = 0; i < squares; i++)
         {
-            ProtocolInteger value = ProtocolInteger.FromInt64(n);
-            reporter.SquareServed(Connection, value, value.Square(), n);
+            ProtocolInteger value = ProtocolInteger.FromInt64(++_served);
+            reporter.SquareServed(Connection, value, value.Square(), _served);
         }
     }
 

@@ -4,8 +4,10 @@ using IotSquares.Protocol.Numbers;
 namespace IotSquares.Integration.Tests.Support;
 
 /// <summary>
-/// An observer that holds the client's exchange loop inside one square until the test releases it
-/// (observers are called synchronously), so that a test can act at an exact point of a run.
+/// An observer that holds the client's exchange loop inside the batch of squares that reaches
+/// <c>holdAt</c> (observers are called synchronously) until the test releases it, so that a test can act
+/// at a known point of a run. Squares are reported once per batch, so the hold is at the first report whose
+/// count (the squares verified so far, across connections) is at least <c>holdAt</c>.
 /// </summary>
 public sealed class HoldAtSquare(long holdAt) : IExchangeObserver, IDisposable
 {
@@ -14,6 +16,8 @@ public sealed class HoldAtSquare(long holdAt) : IExchangeObserver, IDisposable
     private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ManualResetEventSlim _released = new();
     private long _seen;
+    private long _lastCount;
+    private int _held;
 
     /// <summary>Completes when the client is being held.</summary>
     public Task Reached => _reached.Task;
@@ -22,7 +26,10 @@ public sealed class HoldAtSquare(long holdAt) : IExchangeObserver, IDisposable
 
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
-        if (Interlocked.Increment(ref _seen) == holdAt)
+        // One event stands for every square since the connection's last one (its count minus the last count).
+        long before = count > _lastCount ? _lastCount : 0;
+        _lastCount = count;
+        if (Interlocked.Add(ref _seen, count - before) >= holdAt && Interlocked.Exchange(ref _held, 1) == 0)
         {
             _reached.TrySetResult();
             _released.Wait(LongestHold); // Bounded: a test that forgets to release fails slowly, never hangs.

@@ -11,7 +11,8 @@ namespace IotSquares.Integration.Tests.Support;
 /// Keeps every exchange event a server or client raises, for assertions. <see cref="Events"/> names a
 /// connection by its id (unique in the whole process); <see cref="Numbered"/> by the order this recorder
 /// saw it open (1, 2, …), so that expected texts do not depend on what other tests ran before.
-/// Every square is checked on arrival: its count must be one more than the last on its connection.
+/// Every batch of squares is checked on arrival: its count must be more than the last on its connection, and the
+/// squares it stands for (the difference) are added up.
 /// </summary>
 public sealed class RecordingObserver : IExchangeObserver
 {
@@ -19,7 +20,7 @@ public sealed class RecordingObserver : IExchangeObserver
     private readonly ConcurrentQueue<(long Connection, ProtocolError Error)> _rejections = new();
     private readonly ConcurrentQueue<long> _opened = new();
     private readonly ConcurrentQueue<(long Connection, CloseReason Reason, long Count)> _closed = new();
-    private readonly ConcurrentQueue<(string Value, string Square)> _squared = new();
+    private readonly ConcurrentQueue<(string Value, string Square, long Position)> _squared = new();
     private readonly ConcurrentDictionary<long, int> _ordinals = new();
     private readonly ConcurrentDictionary<long, long> _lastCount = new();
     private readonly ConcurrentQueue<string> _countErrors = new();
@@ -34,8 +35,11 @@ public sealed class RecordingObserver : IExchangeObserver
     public IReadOnlyCollection<string> Numbered =>
         [.. _events.Select(e => e.Connection is long id ? $"{(_ordinals.TryGetValue(id, out int n) ? n.ToString(CultureInfo.InvariantCulture) : "unopened")} {e.Text}" : e.Text)];
 
-    /// <summary>Every value squared, with its square, in the order the events came.</summary>
-    public IReadOnlyCollection<(string Value, string Square)> Squared => _squared;
+    /// <summary>
+    /// The latest value squared of each batch, with its square and its position among all the squares this recorder
+    /// heard of (from 1, across connections), in the order the events came.
+    /// </summary>
+    public IReadOnlyCollection<(string Value, string Square, long Position)> Squared => _squared;
 
     public IReadOnlyCollection<(long Connection, ProtocolError Error)> Rejections => _rejections;
 
@@ -78,14 +82,14 @@ public sealed class RecordingObserver : IExchangeObserver
 
     public void SquareServed(ConnectionInfo connection, in ProtocolInteger value, in ProtocolInteger square, long count)
     {
-        if (!_lastCount.TryGetValue(connection.Id, out long last) || count != last + 1)
+        if (!_lastCount.TryGetValue(connection.Id, out long last) || count <= last)
         {
             _countErrors.Enqueue($"connection {connection.Id}: count {count} after {last}");
         }
 
         _lastCount[connection.Id] = count;
-        _squared.Enqueue((value.ToString(), square.ToString()));
-        Interlocked.Increment(ref _squares);
+        long position = Interlocked.Add(ref _squares, Math.Max(0, count - last));
+        _squared.Enqueue((value.ToString(), square.ToString(), position));
     }
 
     public void RequestRejected(ConnectionInfo connection, ProtocolError error)

@@ -63,12 +63,50 @@ public class FramedServerSessionTests
         Assert.Equal(SessionStatus.Close(CloseReason.ClientGoodbye), status);
         Assert.Equal(Welcome + "1\n4\n9\nERR 401 empty request\n16\nBYE 4\n", driver.Output);
         Assert.Equal("5\n", driver.Unconsumed);
+
+        // One read is one batch: the squares before the error are reported (the latest, with the count so far)
+        // just before it, and the square after it just before the goodbye, so the order of the events holds.
+        ObservedEvent[] expected =
+        [
+            new Greeted(Connection, "WELCOME squares/1 max-digits=4096 max-line=8192"),
+            new Handshake(Connection, Dialect.Framed, 1),
+            new Served(Connection, -3, 9, 3),
+            new Rejected(Connection, ProtocolError.For(ErrorCode.EmptyRequest)),
+            new Served(Connection, 4, 16, 4),
+            new Goodbye(Connection, GoodbyeInitiator.Client, 4),
+        ];
+        Assert.Equal(expected, _observer.Events);
+    }
+
+    [Fact]
+    public void A_batch_is_reported_once_with_its_latest_square_and_the_count_so_far()
+    {
+        SessionDriver driver = NewDriver();
+        driver.Receive("HELLO squares/1\n");
+
+        // Small and big values, in the fast path and the general parser, in one read: one event.
+        driver.Receive("2\n" + TestNumbers.Sixty + "\n3\n");
+        driver.Receive("7\n8\n");
+        driver.Session.ReportServed(); // Nothing new since the last report: no event.
+
         Assert.Equal(
-            [1L, 2L, 3L, 4L],
-            _observer.Events.OfType<Served>().Select(static e => e.Count));
-        Assert.Equal(
-            ["1", "2", "-3", "4"],
-            _observer.Events.OfType<Served>().Select(static e => e.Value.ToString()));
+            [new Served(Connection, 3, 9, 3), new Served(Connection, 8, 64, 5)],
+            _observer.Events.OfType<Served>());
+    }
+
+    [Fact]
+    public void Squares_are_not_reported_before_the_connection_loop_asks()
+    {
+        var observer = new RecordingObserver();
+        var session = new FramedServerSession(new FramedCodec(ProtocolLimits.Default), Connection, observer);
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var buffer = new System.Buffers.ReadOnlySequence<byte>(Sequences.Bytes("HELLO squares/1\n4\n5\n"));
+
+        session.Process(ref buffer, output);
+        Assert.Empty(observer.Events.OfType<Served>());
+
+        session.ReportServed();
+        Assert.Equal([new Served(Connection, 5, 25, 2)], observer.Events.OfType<Served>());
     }
 
     [Fact]
@@ -102,9 +140,19 @@ public class FramedServerSessionTests
             SessionStatus status = driver.ReceiveAll(pieces);
             Assert.True(expected == driver.Output, $"{how}: [{driver.Output}]");
             Assert.True(status == SessionStatus.Close(CloseReason.ClientGoodbye), how);
-            Assert.True(observer.Events.SequenceEqual(_observer.Events), how);
+            // How the squares are batched depends on the reads; what may not: every other event, in order, and
+            // before each of them the latest square with the count so far (each batch adds to the count).
+            Assert.True(LastOfEachBatch(observer.Events).SequenceEqual(LastOfEachBatch(_observer.Events)), how);
+            Assert.True(observer.Events.OfType<Served>().Select(static e => e.Count).Order().SequenceEqual(
+                observer.Events.OfType<Served>().Select(static e => e.Count).Distinct()), how);
         }
+
+        Assert.Contains(new Served(Connection, BigInteger.Parse(TestNumbers.Sixty, CultureInfo.InvariantCulture), BigInteger.Pow(BigInteger.Parse(TestNumbers.Sixty, CultureInfo.InvariantCulture), 2), 3), _observer.Events);
     }
+
+    // The events with each run of consecutive squares cut down to its last.
+    private static IEnumerable<ObservedEvent> LastOfEachBatch(IReadOnlyList<ObservedEvent> events) =>
+        events.Where((e, i) => e is not Served || i + 1 == events.Count || events[i + 1] is not Served);
 
     [Theory]
     [InlineData("abc", "ERR 400 not an integer\n")]

@@ -7,7 +7,8 @@ namespace IotSquares.Protocol.Tests.Support;
 
 /// <summary>
 /// Plays the connection loop around a session: each call is one read, handed to the session after
-/// whatever it left unconsumed last time; replies accumulate in an <see cref="ArrayBufferWriter{T}"/>.
+/// whatever it left unconsumed last time; replies accumulate in an <see cref="ArrayBufferWriter{T}"/>,
+/// and the read's squares are reported after it, as the loop reports them after its flush.
 /// </summary>
 internal sealed class SessionDriver(IServerSession session)
 {
@@ -37,6 +38,7 @@ internal sealed class SessionDriver(IServerSession session)
         ReadOnlySequence<byte> buffer = _reads.Append(bytes);
         LastStatus = Session.Process(ref buffer, _output);
         _reads.Keep(buffer);
+        Session.ReportServed();
 
         return LastStatus;
     }
