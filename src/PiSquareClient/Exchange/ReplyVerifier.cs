@@ -19,9 +19,7 @@ internal sealed class ReplyVerifier
     private readonly IExchangeObserver _observer;
     private readonly ExchangeTally _tally;
     private readonly bool _reportEach;
-    private long _reported;
-    private ProtocolInteger _latestValue;
-    private ProtocolInteger _latestSquare;
+    private readonly SquareBatch _verified;
 
     /// <param name="requests">The requests, by index.</param>
     /// <param name="connection">The connection the replies arrive on.</param>
@@ -35,10 +33,11 @@ internal sealed class ReplyVerifier
         _observer = observer;
         _tally = tally;
         _reportEach = reportEach;
+        _verified = new SquareBatch(connection);
     }
 
     /// <summary>Squares verified on this verifier's connection: the events' count, and what the server's goodbye must count.</summary>
-    public long VerifiedHere { get; private set; }
+    public long VerifiedHere => _verified.Count;
 
     /// <summary>
     /// The common case without the general parser: <paramref name="unread"/> starts with the canonical
@@ -93,14 +92,7 @@ internal sealed class ReplyVerifier
     /// last report (the latest value and square, this connection's count); nothing when there are none. Called
     /// after each batch of replies, and before any later event of the connection, keeping the order.
     /// </summary>
-    public void ReportVerified()
-    {
-        if (VerifiedHere > _reported)
-        {
-            _reported = VerifiedHere;
-            _observer.SquareServed(_connection, _latestValue, _latestSquare, VerifiedHere);
-        }
-    }
+    public void ReportVerified() => _verified.Report(_observer);
 
     /// <summary>Judges the reply to request <paramref name="index"/>; throws when the exchange cannot go on.</summary>
     public void Verify(long index, in ServerMessage reply)
@@ -159,9 +151,7 @@ internal sealed class ReplyVerifier
     // Counts a verified square and keeps it as the latest; the observer hears of it in the batch's report.
     private void Verified(in ProtocolInteger value, in ProtocolInteger square)
     {
-        VerifiedHere++;
-        _latestValue = value;
-        _latestSquare = square;
+        _verified.Add(value, square);
         if (_reportEach)
         {
             ReportVerified();

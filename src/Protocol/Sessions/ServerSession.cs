@@ -18,6 +18,7 @@ public abstract class ServerSession : IServerSession
         ArgumentNullException.ThrowIfNull(observer);
         Connection = connection;
         Observer = observer;
+        _served = new SquareBatch(connection);
     }
 
     /// <inheritdoc />
@@ -27,7 +28,7 @@ public abstract class ServerSession : IServerSession
     public bool IsHandshakeComplete { get; private set; }
 
     /// <inheritdoc />
-    public long SquaresServed { get; private set; }
+    public long SquaresServed => _served.Count;
 
     /// <summary>The connection served.</summary>
     protected ConnectionInfo Connection { get; }
@@ -35,11 +36,9 @@ public abstract class ServerSession : IServerSession
     /// <summary>Told of everything that happens.</summary>
     protected IExchangeObserver Observer { get; }
 
-    // The squares served since the observer was last told, and the latest of them: a batch is reported in one
-    // SquareServed (see ReportServed), so the observers' cost does not grow with the squares.
-    private long _reported;
-    private ProtocolInteger _latestValue;
-    private ProtocolInteger _latestSquare;
+    // The squares served, reported to the observer in one SquareServed per batch (see ReportServed), so the
+    // observers' cost does not grow with the squares.
+    private readonly SquareBatch _served;
 
     /// <inheritdoc />
     public abstract SessionStatus Process(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output);
@@ -53,14 +52,7 @@ public abstract class ServerSession : IServerSession
     }
 
     /// <inheritdoc />
-    public void ReportServed()
-    {
-        if (SquaresServed > _reported)
-        {
-            _reported = SquaresServed;
-            Observer.SquareServed(Connection, _latestValue, _latestSquare, SquaresServed);
-        }
-    }
+    public void ReportServed() => _served.Report(Observer);
 
     /// <inheritdoc />
     public abstract void WriteShutdown(IBufferWriter<byte> output);
@@ -94,12 +86,7 @@ public abstract class ServerSession : IServerSession
     protected void Served(in ProtocolInteger value, in ProtocolInteger square) => Served(value, square, 1);
 
     /// <summary>Counts <paramref name="squares"/> squares written, the last of them <paramref name="value"/> squared.</summary>
-    protected void Served(in ProtocolInteger value, in ProtocolInteger square, long squares)
-    {
-        SquaresServed += squares;
-        _latestValue = value;
-        _latestSquare = square;
-    }
+    protected void Served(in ProtocolInteger value, in ProtocolInteger square, long squares) => _served.Add(value, square, squares);
 
     /// <summary>
     /// Says goodbye to the observer, after reporting the squares served before it (the order of the events
