@@ -15,7 +15,7 @@ namespace IotSquares.Indicators.Tests;
 /// </summary>
 public sealed class LedDocsTableTests
 {
-    private static readonly TimeSpan Tick = IndicatorRenderer.LedTick;
+    private static readonly TimeSpan Tick = LedBench.Step;
 
     // Every row of the table has a scenario here, and every scenario a row: a new state must be documented.
     private static readonly Dictionary<string, Scenario> Scenarios = new()

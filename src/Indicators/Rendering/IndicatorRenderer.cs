@@ -2,19 +2,22 @@ using IotSquares.Indicators.Display;
 using IotSquares.Indicators.Layout;
 using IotSquares.Indicators.Leds;
 using IotSquares.Indicators.State;
+using IotSquares.Protocol.Events;
 using Microsoft.Extensions.Logging;
 
 namespace IotSquares.Indicators.Rendering;
 
 /// <summary>
-/// The indicators' own two loops: the display, redrawn when the state changed but at most
-/// <c>maxRefreshRate</c> times a second (the latest state wins, states in between are skipped), and
-/// the LEDs, ticked every 10 ms for blinks and flashes. Neither ever runs on the connection loop.
+/// The indicators' own two loops, each on a thread of its own: the display, redrawn when the state changed but at
+/// most <c>maxRefreshRate</c> times a second (the latest state wins, states in between are skipped, and a frame whose
+/// text is what the display already shows is not sent), and the LEDs, which sleep until their next change (a
+/// blink's edge, a flash's end) or a new state that shows on them. Neither ever runs on the connection loop, and
+/// neither wakes while nothing changes: on a 2-core Pi every wake-up is taken from the two programs' loops.
 /// </summary>
 public sealed class IndicatorRenderer : IAsyncDisposable
 {
-    /// <summary>How often the LEDs are brought up to date.</summary>
-    public static readonly TimeSpan LedTick = TimeSpan.FromMilliseconds(10);
+    // A failed display is tried again this often (ResilientDisplay decides whether it is due).
+    private static readonly TimeSpan RetryCheck = TimeSpan.FromSeconds(1);
 
     private readonly IndicatorStateStore _store;
     private readonly IIndicatorDisplay _display;
@@ -23,10 +26,15 @@ public sealed class IndicatorRenderer : IAsyncDisposable
     private readonly IIndicatorLeds _ledBackend;
     private readonly TimeProvider _time;
     private readonly TimeSpan _minInterval;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _displayLoop = Task.CompletedTask;
-    private Task _ledLoop = Task.CompletedTask;
+    private readonly WakeSignal _displayWake;
+    private readonly WakeSignal _ledsOnAnyChange;
+    private readonly WakeSignal _ledsOnEvent;
+    private readonly TaskCompletionSource _displayDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ledsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _started;
     private long _drawnVersion = -1;
+    private string[] _shown = [];
+    private long _ledWakeUps;
 
     /// <summary>Renders <paramref name="store"/>'s state on <paramref name="display"/> and <paramref name="leds"/> (both disposed with this).</summary>
     public IndicatorRenderer(
@@ -42,16 +50,28 @@ public sealed class IndicatorRenderer : IAsyncDisposable
         _minInterval = TimeSpan.FromSeconds(1 / maxRefreshRate);
         _resilient = new ResilientDisplay(display, displayHint, timeProvider, logger);
         _leds = new LedDriver(leds, logger);
+        _displayWake = new WakeSignal(timeProvider);
+        _ledsOnAnyChange = new WakeSignal(timeProvider);
+        _ledsOnEvent = new WakeSignal(timeProvider);
+        store.Subscribe(_displayWake);
+        store.Subscribe(_ledsOnAnyChange);
+        store.Subscribe(_ledsOnEvent, onSquares: false);
     }
 
     /// <summary>Display frames actually drawn, for tests and the benchmark.</summary>
     public long FramesDrawn { get; private set; }
 
-    /// <summary>Starts both loops on the thread pool.</summary>
+    /// <summary>Times the LED loop woke and brought the LEDs up to date, for tests and the benchmark.</summary>
+    public long LedWakeUps => Interlocked.Read(ref _ledWakeUps);
+
+    /// <summary>Starts both loops, each on a thread of its own.</summary>
     public void Start()
     {
-        _displayLoop = Task.Run(() => DisplayLoopAsync(_stop.Token));
-        _ledLoop = Task.Run(() => LedLoopAsync(_stop.Token));
+        _started = true;
+        // Threads of their own, not the thread pool's: the display blocks on the bus for tens of milliseconds, and a
+        // pool worker woken for a timer spins before it parks, which on two cores the exchange pays for.
+        StartThread("indicator display", DisplayLoop, _displayDone);
+        StartThread("indicator LEDs", LedLoop, _ledsDone);
     }
 
     /// <summary>Draws the current state now if it changed (the display loop's one step).</summary>
@@ -64,9 +84,17 @@ public sealed class IndicatorRenderer : IAsyncDisposable
         }
 
         string[] lines = DisplayLayout.Lines(state, _display.Columns, _display.Rows, _display.Ellipsis);
+        if (lines.AsSpan().SequenceEqual(_shown) && _resilient.ConsecutiveFailures == 0)
+        {
+            // Nothing a person would see has changed (a count that did not reach the display's text): no frame.
+            _drawnVersion = state.Version;
+            return;
+        }
+
         if (_resilient.TryShow(lines))
         {
             _drawnVersion = state.Version;
+            _shown = lines;
             FramesDrawn++;
         }
     }
@@ -77,52 +105,78 @@ public sealed class IndicatorRenderer : IAsyncDisposable
     /// <summary>Stops the loops, draws the final state once more and releases the hardware.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_displayLoop, _ledLoop).ConfigureAwait(false);
+        _displayWake.Close();
+        _ledsOnAnyChange.Close();
+        _ledsOnEvent.Close();
+        if (_started)
+        {
+            await Task.WhenAll(_displayDone.Task, _ledsDone.Task).ConfigureAwait(false);
+        }
+
         // The last state (DONE, the last square) stays on the display after the program ends.
         DrawIfChanged();
         _display.Dispose();
         _ledBackend.Dispose();
-        _stop.Dispose();
+        _displayWake.Dispose();
+        _ledsOnAnyChange.Dispose();
+        _ledsOnEvent.Dispose();
     }
 
-    private async Task DisplayLoopAsync(CancellationToken stop)
+    private static void StartThread(string name, Action loop, TaskCompletionSource done)
     {
-        DateTimeOffset last = DateTimeOffset.MinValue;
-        while (!stop.IsCancellationRequested)
+        var thread = new Thread(() =>
         {
             try
             {
-                // Wake on a change, or once a second to retry a failed display.
-                await _store.Changed.WaitAsync(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
-                TimeSpan early = last + _minInterval - _time.GetUtcNow();
-                if (early > TimeSpan.Zero)
-                {
-                    await Task.Delay(early, _time, stop).ConfigureAwait(false);
-                }
+                loop();
             }
-            catch (OperationCanceledException)
+            finally
             {
-                return;
+                done.TrySetResult();
             }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+    }
 
-            last = _time.GetUtcNow();
+    private void DisplayLoop()
+    {
+        while (!_displayWake.IsClosed)
+        {
+            DateTimeOffset last = _time.GetUtcNow();
             DrawIfChanged();
+            // Wake on a change, or (while the display fails) when a retry may be due.
+            _displayWake.WaitRaised(_resilient.ConsecutiveFailures > 0 ? _time.GetUtcNow() + RetryCheck : null);
+            DateTimeOffset due = last + _minInterval;
+            if (_time.GetUtcNow() < due)
+            {
+                // At most maxRefreshRate frames a second: changes meanwhile coalesce into the next frame.
+                _displayWake.SleepUntil(due);
+            }
         }
     }
 
-    private async Task LedLoopAsync(CancellationToken stop)
+    private void LedLoop()
     {
-        while (!stop.IsCancellationRequested)
+        while (!_ledsOnAnyChange.IsClosed)
         {
-            TickLeds();
-            try
+            DateTimeOffset now = _time.GetUtcNow();
+            IndicatorState state = _store.Current;
+            _leds.Tick(state, now);
+            Interlocked.Increment(ref _ledWakeUps);
+            DateTimeOffset? next = _leds.NextChange(state, now);
+            if (_leds.FlashesOnSquare(now))
             {
-                await Task.Delay(LedTick, _time, stop).ConfigureAwait(false);
+                _ledsOnAnyChange.WaitRaised(next);
             }
-            catch (OperationCanceledException)
+            else
             {
-                return;
+                // During a flash and its gap a square changes nothing yet (the flash at the gap's end shows it, and
+                // NextChange wakes the loop then): only the other events wake it, so an error lights at once.
+                _ledsOnEvent.WaitRaised(next);
             }
         }
     }

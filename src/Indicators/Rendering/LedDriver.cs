@@ -53,4 +53,10 @@ public sealed class LedDriver
 
         return frame;
     }
+
+    /// <summary>When the LEDs may change next for the same state (see <see cref="LedAnimator.NextChange"/>); null: only on a new state.</summary>
+    public DateTimeOffset? NextChange(IndicatorState state, DateTimeOffset now) => _broken ? null : _animator.NextChange(state, now);
+
+    /// <summary>Whether a new square would show at <paramref name="now"/> (see <see cref="LedAnimator.FlashesOnSquare"/>).</summary>
+    public bool FlashesOnSquare(DateTimeOffset now) => !_broken && _animator.FlashesOnSquare(now);
 }

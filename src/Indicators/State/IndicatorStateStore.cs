@@ -30,6 +30,9 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
     private long _version;
     private IndicatorState? _snapshot;
     private long _snapshotVersion = -1;
+    // Copied on subscribe, read without the lock: render loops subscribe once, before the events start.
+    private WakeSignal[] _onEveryChange = [];
+    private WakeSignal[] _onEventChange = [];
 
     /// <summary>Starts in the waiting stage for <paramref name="role"/> at <paramref name="endpoint"/>.</summary>
     public IndicatorStateStore(IndicatorRole role, string endpoint, TimeProvider timeProvider)
@@ -63,8 +66,25 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
         }
     }
 
-    /// <summary>Raised (coalesced) after every change.</summary>
-    public ChangeSignal Changed { get; } = new();
+    /// <summary>
+    /// Raises <paramref name="signal"/> after every change (coalesced: the loop then reads the latest snapshot), or,
+    /// with <paramref name="onSquares"/> false, after every change but a batch of squares.
+    /// </summary>
+    public void Subscribe(WakeSignal signal, bool onSquares = true)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        lock (_gate)
+        {
+            if (onSquares)
+            {
+                _onEveryChange = [.. _onEveryChange, signal];
+            }
+            else
+            {
+                _onEventChange = [.. _onEventChange, signal];
+            }
+        }
+    }
 
     /// <inheritdoc />
     public void Listening(string localEndPoint) =>
@@ -143,7 +163,8 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
             _version++;
         }
 
-        Changed.Raise();
+        // Once per batch on the connection loop: while the render loops have not taken the last raise, one read each.
+        Raise(_onEveryChange);
     }
 
     /// <inheritdoc />
@@ -181,7 +202,10 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
         });
 
     /// <inheritdoc />
-    public void Dispose() => Changed.Dispose();
+    public void Dispose()
+    {
+        // The signals belong to the render loops that subscribed them.
+    }
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
@@ -206,6 +230,15 @@ public sealed class IndicatorStateStore : IExchangeObserver, IDisposable
             _version++;
         }
 
-        Changed.Raise();
+        Raise(_onEveryChange);
+        Raise(_onEventChange);
+    }
+
+    private static void Raise(WakeSignal[] signals)
+    {
+        foreach (WakeSignal signal in signals)
+        {
+            signal.Raise();
+        }
     }
 }

@@ -18,11 +18,9 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
     private readonly QueuedObserverOptions _options;
     private readonly BoundedEventQueue _queue;
     private readonly ConcurrentDictionary<long, ConnectionSlot> _slots = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly CancellationTokenSource _stop = new();
+    private readonly WakeSignal _wake;
     private readonly TaskCompletionSource _loopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ConnectionSlot? _lastSlot; // The slot of the last square: a pipelined connection finds it without a lookup.
-    private int _signalled;
     private long _dropped;
     private volatile bool _completing;
 
@@ -40,6 +38,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
         _inner = new ExchangeObservers([inner], onFault ?? (static (_, _, _) => { }));
         _time = timeProvider;
         _queue = new BoundedEventQueue(_options.Capacity);
+        _wake = new WakeSignal(timeProvider);
 
         // A thread of its own, not the thread pool's: a slow observer blocks (I2C, SPI), and on a 2-core Pi a
         // blocked pool worker would be taken from the connection loops until the pool noticed and grew.
@@ -137,8 +136,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
 
         _completing = true;
         _queue.Close();
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _wake.Release();
+        _wake.Close();
         try
         {
             await _loopDone.Task.WaitAsync(_options.DrainTimeout, _time).ConfigureAwait(false);
@@ -174,38 +172,28 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
         }
     }
 
-    // One wake-up per round of the loop, however many calls arrive: the first sets the flag, the rest only read it.
-    private void Signal()
-    {
-        if (Volatile.Read(ref _signalled) == 0 && Interlocked.Exchange(ref _signalled, 1) == 0)
-        {
-            _wake.Release();
-        }
-    }
+    // At most one wake-up per round of the loop, however many calls arrive: the first raises the signal (a short
+    // lock), the rest only read it; and no wake-up at all while the loop is busy with the slow observer or pacing
+    // itself: it finds the raise when it next waits.
+    private void Signal() => _wake.Raise();
 
     private void Run()
     {
         while (true)
         {
-            _wake.Wait();
-            Volatile.Write(ref _signalled, 0);
+            _wake.WaitRaised(until: null);
             DeliverPending();
             if (_completing)
             {
                 DeliverPending();
+                _wake.Dispose();
                 _loopDone.TrySetResult();
                 return;
             }
 
-            try
-            {
-                // Squares arriving meanwhile coalesce; discrete events wait in the queue.
-                Task.Delay(_options.MinimumInterval, _time, _stop.Token).Wait(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or AggregateException)
-            {
-                // Disposing: go round once more to deliver what is left.
-            }
+            // Squares arriving meanwhile coalesce; discrete events wait in the queue. Disposing ends the sleep at
+            // once, and the loop goes round once more to deliver what is left.
+            _wake.SleepUntil(_time.GetUtcNow() + _options.MinimumInterval);
         }
     }
 
