@@ -109,7 +109,7 @@ def one_round(a, name, extra, env_extra):
     try:
         if a.workload != "idle":
             c_client(a.native, port, a.workload, a.warmup)  # JIT and tier-up out of the measurement
-            time.sleep(a.settle)
+        time.sleep(a.settle)  # and the start-up's tail
         before = threads(proc.pid)
         pf = perf_start(proc.pid) if a.perf else None
         t0 = time.perf_counter()
