@@ -172,14 +172,18 @@ def server_pipelined(a, t, window, extra=(), label=None, baseline_build=None, ta
     t.add(label or f"pipelined framed, **server**, C client at window {window}", ours, native, target, True, "squares/s", loads)
 
 
-def server_lockstep(a, t, poll):
-    """C lockstep client with total-only timing (no per-round-trip bookkeeping) against the C server and ours."""
+def server_lockstep(a, t, poll, baseline_build=None):
+    """C lockstep client with total-only timing (no per-round-trip bookkeeping) against the C server (or
+    baseline_build's server) and ours."""
     ours, native, loads = [], [], []
     n = a.lockstep_count
     for i in range(a.rounds):
         loads.append(load())
         for who in (("ours", "c") if i % 2 == 0 else ("c", "ours")):
-            srv = our_server(a.build) if who == "ours" else c_server(a.native, poll=poll, mode="textbook")
+            if who == "ours":
+                srv = our_server(a.build)
+            else:
+                srv = our_server(baseline_build) if baseline_build else c_server(a.native, poll=poll, mode="textbook")
             try:
                 c_client(a.native, srv.port, "lockstep", 5000, dialect="textbook", poll=poll, extra=["--total-only"])
                 _, res = c_client(a.native, srv.port, "lockstep", n, dialect="textbook", poll=poll, extra=["--total-only"])
@@ -187,6 +191,9 @@ def server_lockstep(a, t, poll):
             finally:
                 srv.stop()
     what = "a plain blocking C server" if poll == "block" else "a busy-polling C pair (the floor)"
+    if baseline_build:
+        t.add(f"lockstep textbook, server of --build ÷ server of --compare-build, C {poll} client (total time only)", ours, native, 1.0, False, "µs", loads)
+        return
     t.add(f"lockstep textbook, **server** vs {what} (C client, total time only)", ours, native, 1.0 if poll == "block" else 1.5, False, "µs", loads)
 
 
@@ -223,7 +230,7 @@ def main():
     p.add_argument("--pipeline-count", type=int, default=2_000_000)
     p.add_argument("--lockstep-count", type=int, default=50_000)
     p.add_argument("--only", nargs="*", default=["client", "server", "lockstep"],
-                   help="groups: client server lockstep observer seam")
+                   help="groups: client server lockstep observer seam seam-lockstep")
     p.add_argument("--markdown")
     a = p.parse_args()
     a.client_build = a.client_build or a.build
@@ -246,6 +253,11 @@ def main():
         for w in (64, 4096):
             server_pipelined(a, t, w, baseline_build=a.compare_build, target=1.0,
                              label=f"pipelined framed, server of --build ÷ server of --compare-build, C client at window {w}")
+    if "seam-lockstep" in a.only:
+        if not a.compare_build:
+            raise SystemExit("--only seam-lockstep needs --compare-build <folder of the server to compare with>")
+        for poll in ("block", "busy"):
+            server_lockstep(a, t, poll, baseline_build=a.compare_build)
     if "lockstep" in a.only:
         server_lockstep(a, t, "block")
         server_lockstep(a, t, "busy")

@@ -14,8 +14,11 @@ namespace IotSquares.Bench.Scenarios;
 /// </summary>
 internal sealed partial class BenchRunner
 {
-    /// <summary>The short of the two counts; the long one is this plus a lockstep run's count.</summary>
+    /// <summary>The short of the two counts; the long one is this plus a lockstep run's count, and at least <see cref="MinExtra"/> more.</summary>
     private const int ShortCount = 1000;
+
+    // A process start varies by tenths of a second on a loaded machine: the difference must be well above that.
+    private const int MinExtra = 20_000;
 
     private void AddOutsideScenarios(List<Scenario> scenarios, RunningServer? block, RunningServer? busy, RunningServer? ours, CancellationToken cancellationToken)
     {
@@ -59,7 +62,7 @@ internal sealed partial class BenchRunner
     private Scenario TwoCounts(string id, RunningServer server, Func<long, CancellationToken, Task<double>> run, CancellationToken cancellationToken) =>
         new(id, server, async pool =>
         {
-            long longCount = ShortCount + _settings.LockstepPerRun;
+            long longCount = ShortCount + Math.Max(MinExtra, _settings.LockstepPerRun);
             double shortRun = await run(ShortCount, cancellationToken);
             double longRun = await run(longCount, cancellationToken);
             if (longRun <= shortRun)
