@@ -41,6 +41,12 @@ class Server:
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_listening(port, self.proc)
 
+    def cpu_seconds(self):
+        """user + system time of the process so far (/proc), which load disturbs much less than wall time"""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.proc.terminate()
         try:
@@ -155,7 +161,7 @@ def client_pipelined(a, t, window, quiet):
 
 def server_pipelined(a, t, window, extra=(), label=None, baseline_build=None, target=1.0):
     """The C pipelining client against the C server (or baseline_build's server) and against ours; the C client's own rate."""
-    ours, native, loads = [], [], []
+    ours, native, loads, cpu = [], [], [], {"ours": [], "c": []}
     for i in range(a.rounds):
         loads.append(load())
         for who in (("ours", "c") if i % 2 == 0 else ("c", "ours")):
@@ -165,10 +171,16 @@ def server_pipelined(a, t, window, extra=(), label=None, baseline_build=None, ta
                 srv = our_server(baseline_build) if baseline_build else c_server(a.native, mode="lines")
             try:
                 c_client(a.native, srv.port, "pipeline", 20000, window)  # warm-up (JIT)
+                before = srv.cpu_seconds()
                 _, res = c_client(a.native, srv.port, "pipeline", a.pipeline_count, window)
+                cpu[who].append((srv.cpu_seconds() - before) / a.pipeline_count * 1e9)
                 (ours if who == "ours" else native).append(res["rate"])
             finally:
                 srv.stop()
+    ratios = [o / n for o, n in zip(cpu["ours"], cpu["c"]) if n > 0]
+    if ratios:
+        print(f"  server CPU per square at window {window}: ours {statistics.median(cpu['ours']):.0f} ns, other "
+              f"{statistics.median(cpu['c']):.0f} ns, ratio {statistics.median(ratios):.2f}× ({band(ratios)})", flush=True)
     t.add(label or f"pipelined framed, **server**, C client at window {window}", ours, native, target, True, "squares/s", loads)
 
 

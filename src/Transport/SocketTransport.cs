@@ -54,6 +54,10 @@ public sealed class SocketTransport : IConnectionTransport
     /// <inheritdoc />
     public void AwaitNextBytesBriefly() => _bytesSeen = _spinning.WaitReadable(_socket, ref _spinHistory);
 
+    /// <inheritdoc />
+    /// <remarks>The input pipe's next zero-byte read is answered at once; its read with a buffer then asks the socket.</remarks>
+    public void ReadOnWithoutWaiting() => _bytesSeen = true;
+
     private bool TakeBytesSeen()
     {
         bool seen = _bytesSeen;
