@@ -187,7 +187,7 @@ def server_pipelined(a, t, window, extra=(), label=None, baseline_build=None, ta
 def server_lockstep(a, t, poll, baseline_build=None):
     """C lockstep client with total-only timing (no per-round-trip bookkeeping) against the C server (or
     baseline_build's server) and ours."""
-    ours, native, loads = [], [], []
+    ours, native, loads, cpu = [], [], [], {"ours": [], "c": []}
     n = a.lockstep_count
     for i in range(a.rounds):
         loads.append(load())
@@ -198,10 +198,16 @@ def server_lockstep(a, t, poll, baseline_build=None):
                 srv = our_server(baseline_build) if baseline_build else c_server(a.native, poll=poll, mode="textbook")
             try:
                 c_client(a.native, srv.port, "lockstep", 5000, dialect="textbook", poll=poll, extra=["--total-only"])
+                before = srv.cpu_seconds()
                 _, res = c_client(a.native, srv.port, "lockstep", n, dialect="textbook", poll=poll, extra=["--total-only"])
+                cpu[who].append((srv.cpu_seconds() - before) / n * 1e6)
                 (ours if who == "ours" else native).append(1e6 / res["rate"])
             finally:
                 srv.stop()
+    ratios = [o / c for o, c in zip(cpu["ours"], cpu["c"]) if c > 0]
+    if ratios:
+        print(f"  server CPU per round trip ({poll} client): ours {statistics.median(cpu['ours']):.1f} µs, other "
+              f"{statistics.median(cpu['c']):.1f} µs, ratio {statistics.median(ratios):.2f}× ({band(ratios)})", flush=True)
     what = "a plain blocking C server" if poll == "block" else "a busy-polling C pair (the floor)"
     if baseline_build:
         t.add(f"lockstep textbook, server of --build ÷ server of --compare-build, C {poll} client (total time only)", ours, native, 1.0, False, "µs", loads)
