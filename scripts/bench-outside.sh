@@ -7,6 +7,7 @@
 #   bash scripts/bench-outside.sh --only client --rounds 9
 #   bash scripts/bench-outside.sh --only observer         # issue 7: a 20 ms/call observer behind the queue
 #   bash scripts/bench-outside.sh --only seam --compare-build <folder of an older PiSquareServer build>
+#   bash scripts/bench-outside.sh --only seam-lockstep --compare-build <folder>   # the same for the lockstep server
 #   AOT=1 OUTSIDE_BUILD_DIR=artifacts/outside/aot bash scripts/bench-outside.sh   # the Native AOT binaries, as a Pi runs them
 #
 # Writes artifacts/bench/outside.md. Loopback only; timings on a shared machine: read the band and the load.

@@ -41,6 +41,12 @@ class Server:
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_listening(port, self.proc)
 
+    def cpu_seconds(self):
+        """user + system time of the process so far (/proc), which load disturbs much less than wall time"""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.proc.terminate()
         try:
@@ -155,7 +161,7 @@ def client_pipelined(a, t, window, quiet):
 
 def server_pipelined(a, t, window, extra=(), label=None, baseline_build=None, target=1.0):
     """The C pipelining client against the C server (or baseline_build's server) and against ours; the C client's own rate."""
-    ours, native, loads = [], [], []
+    ours, native, loads, cpu = [], [], [], {"ours": [], "c": []}
     for i in range(a.rounds):
         loads.append(load())
         for who in (("ours", "c") if i % 2 == 0 else ("c", "ours")):
@@ -165,28 +171,47 @@ def server_pipelined(a, t, window, extra=(), label=None, baseline_build=None, ta
                 srv = our_server(baseline_build) if baseline_build else c_server(a.native, mode="lines")
             try:
                 c_client(a.native, srv.port, "pipeline", 20000, window)  # warm-up (JIT)
+                before = srv.cpu_seconds()
                 _, res = c_client(a.native, srv.port, "pipeline", a.pipeline_count, window)
+                cpu[who].append((srv.cpu_seconds() - before) / a.pipeline_count * 1e9)
                 (ours if who == "ours" else native).append(res["rate"])
             finally:
                 srv.stop()
+    ratios = [o / n for o, n in zip(cpu["ours"], cpu["c"]) if n > 0]
+    if ratios:
+        print(f"  server CPU per square at window {window}: ours {statistics.median(cpu['ours']):.0f} ns, other "
+              f"{statistics.median(cpu['c']):.0f} ns, ratio {statistics.median(ratios):.2f}× ({band(ratios)})", flush=True)
     t.add(label or f"pipelined framed, **server**, C client at window {window}", ours, native, target, True, "squares/s", loads)
 
 
-def server_lockstep(a, t, poll):
-    """C lockstep client with total-only timing (no per-round-trip bookkeeping) against the C server and ours."""
-    ours, native, loads = [], [], []
+def server_lockstep(a, t, poll, baseline_build=None):
+    """C lockstep client with total-only timing (no per-round-trip bookkeeping) against the C server (or
+    baseline_build's server) and ours."""
+    ours, native, loads, cpu = [], [], [], {"ours": [], "c": []}
     n = a.lockstep_count
     for i in range(a.rounds):
         loads.append(load())
         for who in (("ours", "c") if i % 2 == 0 else ("c", "ours")):
-            srv = our_server(a.build) if who == "ours" else c_server(a.native, poll=poll, mode="textbook")
+            if who == "ours":
+                srv = our_server(a.build)
+            else:
+                srv = our_server(baseline_build) if baseline_build else c_server(a.native, poll=poll, mode="textbook")
             try:
                 c_client(a.native, srv.port, "lockstep", 5000, dialect="textbook", poll=poll, extra=["--total-only"])
+                before = srv.cpu_seconds()
                 _, res = c_client(a.native, srv.port, "lockstep", n, dialect="textbook", poll=poll, extra=["--total-only"])
+                cpu[who].append((srv.cpu_seconds() - before) / n * 1e6)
                 (ours if who == "ours" else native).append(1e6 / res["rate"])
             finally:
                 srv.stop()
+    ratios = [o / c for o, c in zip(cpu["ours"], cpu["c"]) if c > 0]
+    if ratios:
+        print(f"  server CPU per round trip ({poll} client): ours {statistics.median(cpu['ours']):.1f} µs, other "
+              f"{statistics.median(cpu['c']):.1f} µs, ratio {statistics.median(ratios):.2f}× ({band(ratios)})", flush=True)
     what = "a plain blocking C server" if poll == "block" else "a busy-polling C pair (the floor)"
+    if baseline_build:
+        t.add(f"lockstep textbook, server of --build ÷ server of --compare-build, C {poll} client (total time only)", ours, native, 1.0, False, "µs", loads)
+        return
     t.add(f"lockstep textbook, **server** vs {what} (C client, total time only)", ours, native, 1.0 if poll == "block" else 1.5, False, "µs", loads)
 
 
@@ -223,7 +248,7 @@ def main():
     p.add_argument("--pipeline-count", type=int, default=2_000_000)
     p.add_argument("--lockstep-count", type=int, default=50_000)
     p.add_argument("--only", nargs="*", default=["client", "server", "lockstep"],
-                   help="groups: client server lockstep observer seam")
+                   help="groups: client server lockstep observer seam seam-lockstep")
     p.add_argument("--markdown")
     a = p.parse_args()
     a.client_build = a.client_build or a.build
@@ -246,6 +271,11 @@ def main():
         for w in (64, 4096):
             server_pipelined(a, t, w, baseline_build=a.compare_build, target=1.0,
                              label=f"pipelined framed, server of --build ÷ server of --compare-build, C client at window {w}")
+    if "seam-lockstep" in a.only:
+        if not a.compare_build:
+            raise SystemExit("--only seam-lockstep needs --compare-build <folder of the server to compare with>")
+        for poll in ("block", "busy"):
+            server_lockstep(a, t, poll, baseline_build=a.compare_build)
     if "lockstep" in a.only:
         server_lockstep(a, t, "block")
         server_lockstep(a, t, "busy")

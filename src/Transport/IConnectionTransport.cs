@@ -23,6 +23,16 @@ public interface IConnectionTransport : IDuplexPipe
     /// </summary>
     void AwaitNextBytesBriefly();
 
+    /// <summary>
+    /// Called right after the replies to a pipelined batch were sent: the peer's next batch is likely
+    /// waiting already, so the next read may go straight for the bytes (one system call, as a C server's
+    /// <c>read</c>) instead of first waiting for them without a buffer. The loop calls it only while few
+    /// connections are open, since a read that does wait holds its buffer. Does nothing by default.
+    /// </summary>
+    void ReadOnWithoutWaiting()
+    {
+    }
+
     /// <summary>Drops the connection at once: bytes not yet sent are discarded, nothing waits on the peer.</summary>
     void Abort();
 

@@ -4,7 +4,9 @@ namespace IotSquares.Transport;
 /// The read side of a <see cref="SocketTransport"/>'s stream for its input pipe. The pipe first waits for
 /// bytes with a zero-byte read (so an idle connection holds no read buffer); when the spin after a reply
 /// has just seen the next request arrive, that wait is already over, and this answers it at once instead
-/// of asking the kernel again: one system call less per lockstep request.
+/// of asking the kernel again: one system call less per lockstep request. It also notes whether the last
+/// read filled what it was given: a socket read that did not has taken every byte the kernel held, so
+/// "are more bytes waiting?" needs no second system call (<see cref="SocketTransport.HasUnreadBytes"/>).
 /// </summary>
 internal sealed class SpinAwareReadStream : Stream
 {
@@ -29,8 +31,33 @@ internal sealed class SpinAwareReadStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        buffer.IsEmpty && _takeBytesSeen() ? ValueTask.FromResult(0) : _inner.ReadAsync(buffer, cancellationToken);
+    /// <summary>True when the last read that asked for bytes got as many as it asked for: more may be waiting.</summary>
+    public bool LastReadFilled { get; private set; }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return _takeBytesSeen() ? ValueTask.FromResult(0) : _inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        ValueTask<int> read = _inner.ReadAsync(buffer, cancellationToken);
+        if (read.IsCompletedSuccessfully)
+        {
+            int count = read.Result;
+            LastReadFilled = count == buffer.Length;
+            return ValueTask.FromResult(count);
+        }
+
+        return NoteWhenDoneAsync(read, buffer.Length);
+    }
+
+    private async ValueTask<int> NoteWhenDoneAsync(ValueTask<int> read, int asked)
+    {
+        int count = await read.ConfigureAwait(false);
+        LastReadFilled = count == asked;
+        return count;
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -47,6 +47,17 @@ internal static class Locations
         return File.Exists(release) ? release : null;
     }
 
+    /// <summary>
+    /// Our client as a user runs it: the executable built beside the tool (the tool references the client, so
+    /// the build puts it there), else its assembly, run by the dotnet host; null if there is neither.
+    /// </summary>
+    public static string? FindClient()
+    {
+        string executable = Path.Combine(AppContext.BaseDirectory, "PiSquareClient");
+        string assembly = executable + ".dll";
+        return File.Exists(executable) ? executable : File.Exists(assembly) ? assembly : null;
+    }
+
     /// <summary>The textbook's server as the interoperability tests keep it.</summary>
     public static string TextbookServer(string repositoryRoot) =>
         Path.Combine(repositoryRoot, "tests", "Integration.Tests", "Python", "textbook_server.py");

@@ -66,7 +66,7 @@ internal sealed class NativePeers
     /// </summary>
     public async Task<NativeResult> RunClientAsync(NativeRun run, CancellationToken cancellationToken)
     {
-        string? samples = run.Window is null ? Path.Combine(Path.GetTempPath(), $"squares_client-{Environment.ProcessId}-{Guid.NewGuid():N}.rtt") : null;
+        string? samples = run.Window is null && !run.TotalOnly ? Path.Combine(Path.GetTempPath(), $"squares_client-{Environment.ProcessId}-{Guid.NewGuid():N}.rtt") : null;
         try
         {
             NativeResult result = await RunClientAsync(run, samples, cancellationToken);
@@ -112,6 +112,11 @@ internal sealed class NativePeers
             info.ArgumentList.Add(samples);
         }
 
+        if (run.TotalOnly)
+        {
+            info.ArgumentList.Add("--total-only");
+        }
+
         foreach (string argument in (string[])[
             "--host", "127.0.0.1", "--port", Text(run.Port), "--dialect", run.Textbook ? "textbook" : "lines",
             "--mode", run.Window is null ? "lockstep" : "pipeline", "--window", Text(run.Window ?? 1),
@@ -122,6 +127,7 @@ internal sealed class NativePeers
             info.ArgumentList.Add(argument);
         }
 
+        long started = Stopwatch.GetTimestamp();
         using Process process = Process.Start(info) ?? throw new BenchException($"cannot start {Client}");
         Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -139,6 +145,7 @@ internal sealed class NativePeers
             throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"{ClientName} did not finish within {run.Timeout.TotalSeconds:0} s"));
         }
 
+        TimeSpan wall = Stopwatch.GetElapsedTime(started);
         string stdout = await output;
         string stderr = (await error).Trim();
         if (process.ExitCode != 0)
@@ -146,8 +153,9 @@ internal sealed class NativePeers
             throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"{ClientName} exited {process.ExitCode}: {stderr}"));
         }
 
-        return JsonSerializer.Deserialize(stdout, NativeJson.Default.NativeResult)
+        NativeResult result = JsonSerializer.Deserialize(stdout, NativeJson.Default.NativeResult)
             ?? throw new BenchException($"{ClientName} printed no result: {stdout}");
+        return result with { WallSeconds = wall.TotalSeconds };
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -204,7 +212,8 @@ internal sealed class NativePeers
 /// <param name="Start">The first integer.</param>
 /// <param name="BusyPoll">recv(MSG_DONTWAIT) in a loop instead of blocking.</param>
 /// <param name="Timeout">The longest the run may take.</param>
-internal sealed record NativeRun(int Port, bool Textbook, int? Window, long Count, long Warmup, long Start, bool BusyPoll, TimeSpan Timeout);
+/// <param name="TotalOnly">Lockstep without a clock read or a store per round trip: only the run's total time, as a plain client.</param>
+internal sealed record NativeRun(int Port, bool Textbook, int? Window, long Count, long Warmup, long Start, bool BusyPoll, TimeSpan Timeout, bool TotalOnly = false);
 
 /// <summary>What the native client printed (--json).</summary>
 internal sealed record NativeResult
@@ -238,6 +247,10 @@ internal sealed record NativeResult
 
     [JsonPropertyName("max_us")]
     public double? MaxMicroseconds { get; init; }
+
+    /// <summary>The process's wall time, start to exit, as the tool saw it.</summary>
+    [JsonIgnore]
+    public double WallSeconds { get; init; }
 
     /// <summary>Every measured round trip in Stopwatch ticks (lockstep only).</summary>
     [JsonIgnore]

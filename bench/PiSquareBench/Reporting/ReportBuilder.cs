@@ -45,6 +45,7 @@ internal static class ReportBuilder
             rows.Add(Rtt(m, "lockstep.client.textbook", "OUR client (SquaresClient) → C blocking server · textbook", "lockstep.native.textbook", "lockstep.floor.textbook", true));
             rows.Add(Rtt(m, "lockstep.server.framed.busy", "C busy-poll client → OUR server · framed [our server vs the floor]", null, "lockstep.floor.lines", true, floorOnly: true));
             rows.Add(Rtt(m, "lockstep.client.framed.busy", "OUR client (SquaresClient) → C busy-poll server · framed [our client vs the floor]", null, "lockstep.floor.lines", true, floorOnly: true));
+            rows.AddRange(OutsideRows.Build(m));
         }
 
         if (settings.Groups.Contains("pipelined"))

@@ -23,13 +23,14 @@ internal sealed partial class BenchRunner
         long start = _settings.Start;
         var scenarios = new List<Scenario>();
         RunningServer? block = await StartAsync(
-            ["lockstep.native.lines", "lockstep.native.textbook", "lockstep.client.lean", "lockstep.client.framed", "lockstep.client.textbook"],
+            ["lockstep.native.lines", "lockstep.native.textbook", "lockstep.client.lean", "lockstep.client.framed", "lockstep.client.textbook",
+             "lockstep.outside.native", "lockstep.outside.cclient", "lockstep.outside.cli"],
             () => _native.StartServer("native server (blocking)", "auto", "block"));
         RunningServer? busy = await StartAsync(
-            ["lockstep.floor.lines", "lockstep.floor.textbook", "lockstep.client.framed.busy"],
+            ["lockstep.floor.lines", "lockstep.floor.textbook", "lockstep.client.framed.busy", "lockstep.outside.floor", "lockstep.outside.cclient.busy", "lockstep.outside.cli.busy"],
             () => _native.StartServer("native server (busy-poll)", "auto", "busy"));
-        RunningServer? ours = await StartAsync(
-            ["lockstep.server.framed", "lockstep.server.textbook", "lockstep.server.framed.busy"], () => Servers.StartOurs(_serverDll));
+        string[] oursIds = ["lockstep.server.framed", "lockstep.server.textbook", "lockstep.server.framed.busy", "lockstep.outside.server", "lockstep.outside.server.busy"];
+        RunningServer? ours = await StartAsync(oursIds, () => Servers.StartOurs(_serverDll));
         try
         {
             if (block is not null)
@@ -78,13 +79,14 @@ internal sealed partial class BenchRunner
                 scenarios.Add(NativeLockstep("lockstep.server.framed.busy", ours, textbook: false, busy: true));
             }
 
+            AddOutsideScenarios(scenarios, block, busy, ours, cancellationToken);
             await RoundsAsync(scenarios, latency: true);
         }
         finally
         {
             await StopAsync(block, []);
             await StopAsync(busy, []);
-            await StopAsync(ours, ["lockstep.server.framed", "lockstep.server.textbook", "lockstep.server.framed.busy"]);
+            await StopAsync(ours, oursIds);
         }
 
         Scenario NativeLockstep(string id, RunningServer server, bool textbook, bool busy) =>

@@ -67,8 +67,8 @@ internal static class Servers
         }
     }
 
-    // The dotnet host that runs this tool, if it runs under one; otherwise dotnet from PATH.
-    private static string DotnetHost()
+    /// <summary>The dotnet host that runs this tool, if it runs under one; otherwise dotnet from PATH.</summary>
+    public static string DotnetHost()
     {
         string? current = Environment.ProcessPath;
         if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")

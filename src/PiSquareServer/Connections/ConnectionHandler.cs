@@ -99,15 +99,24 @@ internal sealed partial class ConnectionHandler
         using var clock = new CancellationTokenSource(_settings.HandshakeTimeout, _settings.Time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort, clock.Token);
         PipeReader reader = _transport.Input;
-        bool replied = false;
+        long replied = 0;
         while (true)
         {
-            if (replied && _settings.FewEnoughToSpin)
+            if (replied > 0 && _settings.FewEnoughToSpin)
             {
-                // Right after a reply, the next request of a lockstep client is microseconds away.
-                _transport.AwaitNextBytesBriefly();
-                replied = false;
+                if (replied == 1)
+                {
+                    // Right after a reply, the next request of a lockstep client is microseconds away.
+                    _transport.AwaitNextBytesBriefly();
+                }
+                else
+                {
+                    // A pipelining client's next batch is usually there already: read it in one system call.
+                    _transport.ReadOnWithoutWaiting();
+                }
             }
+
+            replied = 0;
 
             ReadResult result;
             try
@@ -174,8 +183,9 @@ internal sealed partial class ConnectionHandler
     }
 
     // Hands a read to the session and sends its replies in one flush. Returns the reason to close
-    // (null to go on) and whether a lockstep reply was sent (the next request is worth a brief spin).
-    private async ValueTask<(CloseReason? Close, bool Replied)> ProcessAsync(
+    // (null to go on) and how many squares the flush answered (0 when nothing was sent; 1 for a lockstep
+    // reply or a handshake, whose next request is worth a brief spin; more for a pipelined batch).
+    private async ValueTask<(CloseReason? Close, long Replied)> ProcessAsync(
         ReadResult result, CancellationTokenSource clock, CancellationToken deadline, CancellationToken abort)
     {
         PipeReader reader = _transport.Input;
@@ -195,7 +205,7 @@ internal sealed partial class ConnectionHandler
             status = SessionStatus.Close(CloseReason.PeerClosed);
         }
 
-        bool replied = false;
+        long replied = 0;
         if (writer.UnflushedBytes > 0)
         {
             // A client that sends but never reads fills the socket buffers and the flush waits:
@@ -211,7 +221,7 @@ internal sealed partial class ConnectionHandler
             {
                 _stalled = true;
                 LogStalled(_connection.Id, DurationText.Format(_settings.IdleTimeout));
-                return (CloseReason.TimedOut, false);
+                return (CloseReason.TimedOut, 0);
             }
 
             // The observers hear of the batch once, now that its replies are on their way (IExchangeObserver.SquareServed).
@@ -220,7 +230,7 @@ internal sealed partial class ConnectionHandler
             // Only a lockstep client (one request per read, or a handshake) is worth polling for: a pipelining
             // client's next batch comes when it has read this one, and on a machine with few cores the spin
             // would take the very CPU that client needs to send it.
-            replied = _session.SquaresServed - servedBefore <= 1;
+            replied = Math.Max(1, _session.SquaresServed - servedBefore);
         }
 
         return (status.IsClosing ? status.Reason : null, replied);
