@@ -26,8 +26,11 @@ mkdir -p "$(dirname "$out")"
 log_hook=()
 [ -z "${PISQUARE_ROOTFS_LOGDIR:-}" ] || log_hook=(--customize-hook="copy-out /var/log/dpkg.log '$PISQUARE_ROOTFS_LOGDIR'")
 # initramfs-tools' settings are in place before the kernel is installed, and the initramfs is built
-# exactly once, at the end (initramfs-once.sh): under emulation every build costs minutes, and the
-# kernel's postinst and initramfs-tools' trigger would each build one.
+# exactly once (initramfs-once.sh): under emulation every build costs minutes, and the kernel's
+# postinst and initramfs-tools' trigger would each build one. It is built once what it is made of is
+# installed, while the other packages are installed beside it (late-packages.sh): the emulated dpkg
+# is single-threaded, so the second core would otherwise idle. Before it, the modules index and
+# udev's hwdb are made with the host's own tools (native-data.sh) instead of under emulation.
 # openssh-server makes host keys when it is configured (an RSA key takes long on an emulated CPU);
 # the image ships none (every board makes its own at first boot), so empty placeholders stand in
 # for them while the packages are installed and customize-rootfs.sh removes them with the rest.
