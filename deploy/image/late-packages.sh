@@ -16,7 +16,7 @@ root=${1:?root}; shift
 made_of() {
     (cd "$root" && find usr/lib/modules usr/lib/udev etc/udev etc/initramfs-tools usr/share/initramfs-tools \
             etc/modprobe.d usr/lib/modprobe.d etc/modules \( -type f -o -type l \) -print0 2>/dev/null |
-        sort -z | xargs -0 -r sha256sum) | sha256sum
+        sort -z | xargs -0 -r sha256sum)
 }
 
 before=$(made_of)
@@ -36,8 +36,10 @@ wait "$initramfs" || initramfs_status=$?
 echo "late-packages: initramfs and packages together in $((SECONDS - start)) s"
 [ "$status" = 0 ] && [ "$initramfs_status" = 0 ] || exit 1
 
-if [ "$(made_of)" != "$before" ]; then
-    echo "late-packages: the late packages changed what the initramfs is made of (modules, udev, modprobe or initramfs-tools files): move them above '#@late' in packages.txt" >&2
+after=$(made_of)
+if [ "$after" != "$before" ]; then
+    echo "late-packages: the late packages changed what the initramfs is made of (modules, udev, modprobe or initramfs-tools files): move the package owning these above '#@late' in packages.txt:" >&2
+    diff <(echo "$before") <(echo "$after") | grep '^[<>]' >&2 || true
     exit 1
 fi
 changed=$(tail -n +"$((dpkg_lines + 1))" "$root/var/log/dpkg.log" | grep -E '^[^ ]+ [^ ]+ (upgrade|remove|purge) ' || true)
