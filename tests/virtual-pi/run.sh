@@ -32,7 +32,7 @@ exec > >(tee "$LAB_RUN/lab.log") 2>&1
 
 host_packages() {
     local pkgs=(qemu-system-arm qemu-user-static binfmt-support mmdebstrap arch-test dosfstools
-                mtools fdisk e2fsprogs openssh-client cpio gzip xz-utils python3 iproute2
+                mtools fdisk e2fsprogs kmod udev openssh-client cpio gzip xz-utils python3 iproute2
                 clang gcc-aarch64-linux-gnu libc6-arm64-cross)   # the last three: publish.ps1's Native AOT
     local missing=() p
     for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
@@ -82,7 +82,7 @@ publish_binaries() {
 build_rootfs() {
     local key
     # Keyed by what goes into it (not the README beside it).
-    key=$(cache_key "$REPO"/deploy/image/{packages.txt,rootfs,build-rootfs.sh,customize-rootfs.sh,initramfs-once.sh,mirrors.sh})
+    key=$(cache_key "$REPO"/deploy/image/{packages.txt,rootfs,build-rootfs.sh,customize-rootfs.sh,initramfs-once.sh,native-data.sh,late-packages.sh,mirrors.sh})
     if [ -d "$LAB_WORK/rootfs" ] && [ "$(cat "$LAB_WORK/rootfs.key" 2>/dev/null)" = "$key" ]; then
         log "root file system from the cache ($key)"
         return 0
@@ -94,7 +94,7 @@ build_rootfs() {
     PISQUARE_ROOTFS_LOGDIR=$LAB_RUN "$REPO/deploy/image/build-rootfs.sh" "$LAB_WORK/rootfs" 2>&1 |
         while IFS= read -r line; do printf '%5d %s\n' "$((SECONDS - t0))" "$line"; done > "$LAB_RUN/rootfs.build.log"
     local status=${PIPESTATUS[0]}
-    grep -E '^ *[0-9]+ (I: (extracting|installing|running --customize|success)|initramfs-once:)' "$LAB_RUN/rootfs.build.log" |
+    grep -E '^ *[0-9]+ (I: (extracting|installing|running --customize|success)|initramfs-once:|native-data:|late-packages:|depmod:|systemd-hwdb:)' "$LAB_RUN/rootfs.build.log" |
         sed -E "s|$LAB_WORK/||g; s/^/    /" | cut -c1-140
     [ "$status" = 0 ] || { tail -n 30 "$LAB_RUN/rootfs.build.log"; return 1; }
     echo "$key" > "$LAB_WORK/rootfs.key"
