@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using IotSquares.Bench.Processes;
 using IotSquares.Bench.Scenarios;
 
 namespace IotSquares.Bench.Load;
@@ -17,12 +18,7 @@ internal static class OurClientProcess
         string client, int port, string dialect, long start, long count, TimeSpan timeout, CancellationToken cancellationToken)
     {
         bool assembly = Servers.IsAssembly(client);
-        var info = new ProcessStartInfo(assembly ? Servers.DotnetHost() : client)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(assembly ? Servers.DotnetHost() : client);
         if (assembly)
         {
             info.ArgumentList.Add(client);
@@ -35,33 +31,13 @@ internal static class OurClientProcess
             info.ArgumentList.Add(argument);
         }
 
-        long started = Stopwatch.GetTimestamp();
-        using Process process = Process.Start(info) ?? throw new BenchException($"cannot start {client}");
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
-        try
+        ProcessRun run = await ProcessRun.RunAsync(info, "PiSquareClient", timeout, cancellationToken);
+        if (run.ExitCode != 0 || !run.StandardOutput.Contains("Summary: OK", StringComparison.Ordinal))
         {
-            await process.WaitForExitAsync(timer.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"PiSquareClient did not finish within {timeout.TotalSeconds:0} s"));
+            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"PiSquareClient exited {run.ExitCode} without verifying every square: {Last(run.StandardOutput)} {Last(run.StandardError)}"));
         }
 
-        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        string stdout = await output;
-        string stderr = await error;
-        if (process.ExitCode != 0 || !stdout.Contains("Summary: OK", StringComparison.Ordinal))
-        {
-            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"PiSquareClient exited {process.ExitCode} without verifying every square: {Last(stdout)} {Last(stderr)}"));
-        }
-
-        return seconds;
+        return run.Wall.TotalSeconds;
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -105,7 +105,7 @@ internal sealed class NativePeers
 
     private async Task<NativeResult> RunClientAsync(NativeRun run, string? samples, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(Client) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Client);
         if (samples is not null)
         {
             info.ArgumentList.Add("--samples");
@@ -127,35 +127,15 @@ internal sealed class NativePeers
             info.ArgumentList.Add(argument);
         }
 
-        long started = Stopwatch.GetTimestamp();
-        using Process process = Process.Start(info) ?? throw new BenchException($"cannot start {Client}");
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(run.Timeout + TimeSpan.FromSeconds(15));
-        try
+        ProcessRun finished = await ProcessRun.RunAsync(info, ClientName, run.Timeout + TimeSpan.FromSeconds(15), cancellationToken);
+        if (finished.ExitCode != 0)
         {
-            await process.WaitForExitAsync(timer.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"{ClientName} did not finish within {run.Timeout.TotalSeconds:0} s"));
+            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"{ClientName} exited {finished.ExitCode}: {finished.StandardError.Trim()}"));
         }
 
-        TimeSpan wall = Stopwatch.GetElapsedTime(started);
-        string stdout = await output;
-        string stderr = (await error).Trim();
-        if (process.ExitCode != 0)
-        {
-            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"{ClientName} exited {process.ExitCode}: {stderr}"));
-        }
-
-        NativeResult result = JsonSerializer.Deserialize(stdout, NativeJson.Default.NativeResult)
-            ?? throw new BenchException($"{ClientName} printed no result: {stdout}");
-        return result with { WallSeconds = wall.TotalSeconds };
+        NativeResult result = JsonSerializer.Deserialize(finished.StandardOutput, NativeJson.Default.NativeResult)
+            ?? throw new BenchException($"{ClientName} printed no result: {finished.StandardOutput}");
+        return result with { WallSeconds = finished.Wall.TotalSeconds };
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
