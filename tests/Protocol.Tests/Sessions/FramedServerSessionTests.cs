@@ -9,13 +9,8 @@ using IotSquares.Protocol.Tests.Support;
 
 namespace IotSquares.Protocol.Tests.Sessions;
 
-public class FramedServerSessionTests
+public class FramedServerSessionTests : FramedServerSessionTestBase
 {
-    private const string Welcome = "WELCOME squares/1 max-digits=4096 max-line=8192\n";
-    private static readonly ConnectionInfo Connection = new(7, "127.0.0.1:40000");
-
-    private readonly RecordingObserver _observer = new();
-
     [Fact]
     public void A_full_exchange_is_answered_byte_for_byte_with_its_events()
     {
@@ -50,7 +45,7 @@ public class FramedServerSessionTests
             new Rejected(Connection, ProtocolError.For(ErrorCode.NotAnInteger)),
             new Goodbye(Connection, GoodbyeInitiator.Client, 3),
         ];
-        Assert.Equal(expected, _observer.Events);
+        Assert.Equal(expected, Observer.Events);
     }
 
     [Fact]
@@ -75,7 +70,7 @@ public class FramedServerSessionTests
             new Served(Connection, 4, 16, 4),
             new Goodbye(Connection, GoodbyeInitiator.Client, 4),
         ];
-        Assert.Equal(expected, _observer.Events);
+        Assert.Equal(expected, Observer.Events);
     }
 
     [Fact]
@@ -91,7 +86,7 @@ public class FramedServerSessionTests
 
         Assert.Equal(
             [new Served(Connection, 3, 9, 3), new Served(Connection, 8, 64, 5)],
-            _observer.Events.OfType<Served>());
+            Observer.Events.OfType<Served>());
     }
 
     [Fact]
@@ -142,115 +137,17 @@ public class FramedServerSessionTests
             Assert.True(status == SessionStatus.Close(CloseReason.ClientGoodbye), how);
             // How the squares are batched depends on the reads; what may not: every other event, in order, and
             // before each of them the latest square with the count so far (each batch adds to the count).
-            Assert.True(LastOfEachBatch(observer.Events).SequenceEqual(LastOfEachBatch(_observer.Events)), how);
+            Assert.True(LastOfEachBatch(observer.Events).SequenceEqual(LastOfEachBatch(Observer.Events)), how);
             Assert.True(observer.Events.OfType<Served>().Select(static e => e.Count).Order().SequenceEqual(
                 observer.Events.OfType<Served>().Select(static e => e.Count).Distinct()), how);
         }
 
-        Assert.Contains(new Served(Connection, BigInteger.Parse(TestNumbers.Sixty, CultureInfo.InvariantCulture), BigInteger.Pow(BigInteger.Parse(TestNumbers.Sixty, CultureInfo.InvariantCulture), 2), 3), _observer.Events);
+        Assert.Contains(new Served(Connection, BigInteger.Parse(TestNumbers.Sixty, CultureInfo.InvariantCulture), BigInteger.Pow(BigInteger.Parse(TestNumbers.Sixty, CultureInfo.InvariantCulture), 2), 3), Observer.Events);
     }
 
     // The events with each run of consecutive squares cut down to its last.
     private static IEnumerable<ObservedEvent> LastOfEachBatch(IReadOnlyList<ObservedEvent> events) =>
         events.Where((e, i) => e is not Served || i + 1 == events.Count || events[i + 1] is not Served);
-
-    [Theory]
-    [InlineData("abc", "ERR 400 not an integer\n")]
-    [InlineData("12a", "ERR 400 not an integer\n")]
-    [InlineData("-", "ERR 400 not an integer\n")]
-    [InlineData(" 5", "ERR 400 not an integer\n")]
-    [InlineData("", "ERR 401 empty request\n")]
-    [InlineData("\r", "ERR 401 empty request\n")]
-    [InlineData("\u0000", "ERR 403 invalid characters\n")]
-    [InlineData("\u00FF", "ERR 403 invalid characters\n")]
-    [InlineData("\u00C3\u0028", "ERR 403 invalid characters\n")]
-    [InlineData("\t", "ERR 403 invalid characters\n")]
-    [InlineData("HELLO squares/1", "ERR 404 already greeted\n")]
-    [InlineData("HELLO squares/9", "ERR 404 already greeted\n")]
-    public void A_bad_request_is_rejected_with_4xx_and_the_connection_goes_on(string line, string reply)
-    {
-        SessionDriver driver = Greeted();
-
-        Assert.Equal(SessionStatus.Open, driver.Receive(line + "\n"));
-        Assert.Equal(reply, driver.TakeOutput());
-
-        Assert.Equal(SessionStatus.Open, driver.Receive("3\n"));
-        Assert.Equal("9\n", driver.TakeOutput());
-
-        var code = (ErrorCode)int.Parse(reply.AsSpan(4, 3), CultureInfo.InvariantCulture);
-        Assert.Equal(
-            [new Rejected(Connection, ProtocolError.For(code)), new Served(Connection, 3, 9, 1)],
-            _observer.Events.Skip(2));
-    }
-
-    [Fact]
-    public void Max_digits_is_accepted_and_one_more_is_402_and_the_connection_goes_on()
-    {
-        SessionDriver driver = Greeted(new ProtocolLimits { MaxDigits = 100, MaxLineLength = 128 });
-        string atLimit = TestNumbers.Digits(100);
-
-        Assert.Equal(SessionStatus.Open, driver.Receive("-" + atLimit + "\n" + TestNumbers.Digits(101) + "\n2\n"));
-        Assert.Equal(TestNumbers.SquareOf(atLimit) + "\nERR 402 too many digits\n4\n", driver.Output);
-    }
-
-    [Fact]
-    public void A_line_of_max_line_length_is_answered_and_one_byte_more_is_501_and_closes()
-    {
-        SessionDriver driver = Greeted(new ProtocolLimits { MaxDigits = 100, MaxLineLength = 128 });
-
-        Assert.Equal(SessionStatus.Open, driver.Receive(TestNumbers.Digits(128) + "\r\n"));
-        Assert.Equal("ERR 402 too many digits\n", driver.TakeOutput());
-
-        SessionStatus status = driver.Receive(TestNumbers.Digits(129) + "\n");
-        Assert.Equal(SessionStatus.Close(CloseReason.ProtocolError), status);
-        Assert.Equal("ERR 501 line too long\n", driver.TakeOutput());
-        Assert.Equal(new Rejected(Connection, ProtocolError.For(ErrorCode.LineTooLong)), _observer.Events[^1]);
-    }
-
-    [Fact]
-    public void A_line_too_long_closes_even_before_its_line_feed_arrives()
-    {
-        SessionDriver driver = Greeted(new ProtocolLimits { MaxDigits = 100, MaxLineLength = 128 });
-
-        SessionStatus status = driver.Receive(new string('9', 200));
-
-        Assert.True(status.IsClosing);
-        Assert.Equal("ERR 501 line too long\n", driver.Output);
-    }
-
-    [Theory]
-    [InlineData("5\n", "ERR 502 handshake required\n")]
-    [InlineData("BYE\n", "ERR 502 handshake required\n")]
-    [InlineData("\n", "ERR 502 handshake required\n")]
-    [InlineData("abc\n", "ERR 502 handshake required\n")]
-    [InlineData("HELLO foo\n", "ERR 502 handshake required\n")]
-    [InlineData("HELLO squares/\n", "ERR 502 handshake required\n")]
-    [InlineData("HELLO squares/9\n", "ERR 505 version not supported; this server speaks squares/1\n")]
-    [InlineData("HELLO squares/2,3\n", "ERR 505 version not supported; this server speaks squares/1\n")]
-    public void A_bad_greeting_is_a_5xx_and_closes(string firstLine, string reply)
-    {
-        SessionDriver driver = NewDriver();
-
-        SessionStatus status = driver.Receive(firstLine + "5\n");
-
-        Assert.Equal(SessionStatus.Close(CloseReason.ProtocolError), status);
-        Assert.Equal(reply, driver.Output);
-        Assert.False(driver.Session.IsHandshakeComplete);
-        Rejected rejected = Assert.IsType<Rejected>(Assert.Single(_observer.Events));
-        Assert.Equal(reply[4..^1], rejected.Error.ToString()[4..]);
-        Assert.True(rejected.Error.ClosesConnection);
-    }
-
-    [Fact]
-    public void A_first_line_too_long_is_501_not_502()
-    {
-        SessionDriver driver = NewDriver(new ProtocolLimits { MaxDigits = 100, MaxLineLength = 128 });
-
-        SessionStatus status = driver.Receive("HELLO squares/1 " + new string('x', 200) + "\n");
-
-        Assert.Equal(SessionStatus.Close(CloseReason.ProtocolError), status);
-        Assert.Equal("ERR 501 line too long\n", driver.Output);
-    }
 
     [Fact]
     public void The_greeting_may_offer_several_versions_and_extra_words()
@@ -263,7 +160,7 @@ public class FramedServerSessionTests
         Assert.Equal(1, ((FramedServerSession)driver.Session).Version);
         Assert.Equal(
             [new Greeted(Connection, "WELCOME squares/1 max-digits=4096 max-line=8192"), new Handshake(Connection, Dialect.Framed, 1)],
-            _observer.Events);
+            Observer.Events);
     }
 
     [Fact]
@@ -273,7 +170,7 @@ public class FramedServerSessionTests
 
         Assert.Equal(SessionStatus.Open, driver.Receive("HELLO squa"));
         Assert.Equal(string.Empty, driver.Output);
-        Assert.Empty(_observer.Events);
+        Assert.Empty(Observer.Events);
         Assert.Equal(0, ((FramedServerSession)driver.Session).Version);
 
         Assert.Equal(SessionStatus.Open, driver.Receive("res/1\n"));
@@ -290,7 +187,7 @@ public class FramedServerSessionTests
         driver.WriteShutdown();
 
         Assert.Equal("BYE 2 server shutting down\n", driver.Output);
-        Assert.Equal(new Goodbye(Connection, GoodbyeInitiator.Server, 2), _observer.Events[^1]);
+        Assert.Equal(new Goodbye(Connection, GoodbyeInitiator.Server, 2), Observer.Events[^1]);
     }
 
     [Fact]
@@ -311,28 +208,17 @@ public class FramedServerSessionTests
         driver.WriteFatalError(ProtocolError.For(ErrorCode.TimedOut));
 
         Assert.Equal("ERR 504 timed out\n", driver.Output);
-        Assert.Equal(new Rejected(Connection, ProtocolError.For(ErrorCode.TimedOut)), _observer.Events[^1]);
+        Assert.Equal(new Rejected(Connection, ProtocolError.For(ErrorCode.TimedOut)), Observer.Events[^1]);
     }
 
     [Fact]
     public void The_session_says_what_it_is()
     {
-        var session = new FramedServerSession(new FramedCodec(ProtocolLimits.Default), Connection, _observer);
+        var session = new FramedServerSession(new FramedCodec(ProtocolLimits.Default), Connection, Observer);
 
         Assert.Equal(Dialect.Framed, session.Dialect);
         Assert.False(session.IsHandshakeComplete);
         Assert.Equal(0, session.SquaresServed);
-        Assert.Throws<ArgumentNullException>(() => new FramedServerSession(null!, Connection, _observer));
-    }
-
-    private SessionDriver NewDriver(ProtocolLimits? limits = null) =>
-        new(new FramedServerSession(new FramedCodec(limits ?? ProtocolLimits.Default), Connection, _observer));
-
-    private SessionDriver Greeted(ProtocolLimits? limits = null)
-    {
-        SessionDriver driver = NewDriver(limits);
-        Assert.Equal(SessionStatus.Open, driver.Receive("HELLO squares/1\n"));
-        driver.TakeOutput();
-        return driver;
+        Assert.Throws<ArgumentNullException>(() => new FramedServerSession(null!, Connection, Observer));
     }
 }
