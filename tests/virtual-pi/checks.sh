@@ -38,7 +38,7 @@ SH
             # Type=notify: active only once it sent READY=1; a JIT or slow start may still be under way.
             cat <<'SH'
 server_active() {
-    timeout 180 sh -c 'until systemctl is-active -q pisquare-server.service; do sleep 1; done'
+    wait_for 180 systemctl is-active -q pisquare-server.service
     systemctl is-active pisquare-server.service
 }
 sec server_active server_active
@@ -46,8 +46,9 @@ SH
         else
             # The server Pi may still be announcing itself: wait (bounded) for its name.
             cat <<'SH'
+has_server() { getent hosts pisquare-server.local | grep -qF "$LAN_SERVER"; }
 resolves() {
-    timeout 90 sh -c "until getent hosts pisquare-server.local | grep -qF '$LAN_SERVER'; do sleep 1; done"
+    wait_for 90 has_server
     getent hosts pisquare-server.local | grep -F "$LAN_SERVER"
 }
 sec resolves resolves

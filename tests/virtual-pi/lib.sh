@@ -64,12 +64,21 @@ gssh() {
 # session costs seconds on an emulated CPU) and keeps its output. In the script, `sec <name> <command...>`
 # runs one command and brackets its output and exit status, which fact/fact_rc read back; a
 # section the session never reached has no status, so a check built on it fails.
+# `wait_for <seconds> <command...>` polls a quiet condition inside the guest (every second, or every
+# $EVERY s) until it holds, bounded in time: one session waits, rather than one ssh per poll.
 # The script sees LAN_SERVER, LAN_CLIENT and DEBUGFS.
+LAB_GUEST_SH='sec() { local n=$1 rc; shift; echo "@@@< $n"; "$@" 2>&1; rc=$?; echo "@@@> $n $rc"; return $rc; }
+wait_for() {
+    local limit=$1 deadline=$((SECONDS + $1)); shift
+    until "$@"; do
+        [ $SECONDS -lt $deadline ] || { echo "not within $limit s: $*"; return 1; }
+        sleep "${EVERY:-1}"
+    done
+}'
 gfacts() {
     local guest=$1 file=$2
-    { printf 'LAN_SERVER=%s LAN_CLIENT=%s DEBUGFS=%s
-' "$LAB_LAN_SERVER" "$LAB_LAN_CLIENT" "$LAB_DEBUGFS"
-      echo 'sec() { local n=$1 rc; shift; echo "@@@< $n"; "$@" 2>&1; rc=$?; echo "@@@> $n $rc"; return $rc; }'
+    { printf 'LAN_SERVER=%s LAN_CLIENT=%s DEBUGFS=%s\n' "$LAB_LAN_SERVER" "$LAB_LAN_CLIENT" "$LAB_DEBUGFS"
+      echo "$LAB_GUEST_SH"
       cat; } | gssh "$guest" bash -s > "$file" 2>&1
 }
 fact() { awk -v k="$2" '$0 == "@@@< " k { on = 1; next } on && index($0, "@@@> " k " ") == 1 { exit } on { print }' "$1"; }
