@@ -6,20 +6,35 @@
 # the median of several rounds; prints the ratios with the spread between rounds, and writes
 # artifacts/bench/indicators.md.
 #
-#   bash scripts/bench-indicators.sh               # 5 rounds
+#   bash scripts/bench-indicators.sh               # 5 rounds, the JIT build (dotnet build -c Release)
 #   ROUNDS=9 bash scripts/bench-indicators.sh
+#   AOT=1 ROUNDS=15 bash scripts/bench-indicators.sh   # the Native AOT binaries, as a Pi runs them
 #
+# Each lockstep measurement is LOCKSTEP_COUNT round trips (default 30,000: well over half a second even
+# compiled ahead of time, so that it spans several display frames and LED flashes; a run shorter than one
+# frame period measures whether a frame happened to fall inside it).
 # Timings depend on what else the machine does: on a busy machine the spread says how far to trust them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-build=artifacts/indicators-bench/build
 out=artifacts/bench
-mkdir -p "$build" "$out"
-echo "== Building PiSquareServer and PiSquareClient (Release) into $build"
-dotnet build src/PiSquareServer/PiSquareServer.csproj -c Release -o "$build" --nologo -v quiet
-dotnet build src/PiSquareClient/PiSquareClient.csproj -c Release -o "$build" --nologo -v quiet
-ROUNDS="${ROUNDS:-5}" BUILD="$build" OUT="$out" python3 - <<'PY'
+if [ "${AOT:-0}" = 1 ]; then
+  # What a Pi, the only place a real display is wired, runs (publish.ps1's default for linux-arm64): Native
+  # AOT, here for this machine's linux-x64. No tiered JIT compiling on a thread of its own during the run.
+  build="${BUILD_DIR:-artifacts/indicators-bench/aot}"
+  mkdir -p "$build" "$out"
+  echo "== Publishing PiSquareServer and PiSquareClient (Release, Native AOT, linux-x64) into $build"
+  for p in PiSquareServer PiSquareClient; do
+    dotnet publish "src/$p/$p.csproj" -c Release -r linux-x64 -p:PublishAot=true -o "$build" --nologo -v quiet
+  done
+else
+  build="${BUILD_DIR:-artifacts/indicators-bench/build}"
+  mkdir -p "$build" "$out"
+  echo "== Building PiSquareServer and PiSquareClient (Release) into $build"
+  dotnet build src/PiSquareServer/PiSquareServer.csproj -c Release -o "$build" --nologo -v quiet
+  dotnet build src/PiSquareClient/PiSquareClient.csproj -c Release -o "$build" --nologo -v quiet
+fi
+ROUNDS="${ROUNDS:-5}" BUILD="$build" OUT="$out" FLAVOUR="$([ "${AOT:-0}" = 1 ] && echo "Native AOT" || echo "JIT")" python3 - <<'PY'
 import os, re, socket, statistics, subprocess, time
 build, rounds, out = os.environ["BUILD"], int(os.environ["ROUNDS"]), os.environ["OUT"]
 
@@ -64,7 +79,7 @@ for i in range(rounds):
         try:
             run_client(port, ["--count", "2000"])  # warm-up: JIT and connection set-up out of the measurement
             results[("pipelined", display)].append(run_client(port, ["--pipeline", "64", "--count", "200000"]))
-            rate = run_client(port, ["--count", os.environ.get("LOCKSTEP_COUNT", "3000")])
+            rate = run_client(port, ["--count", os.environ.get("LOCKSTEP_COUNT", "30000")])
             results[("lockstep", display)].append(1e6 / rate)  # microseconds per round trip
         finally:
             proc.terminate()
@@ -87,7 +102,7 @@ lines = [
     f"| pipelined (window 64), squares/s, median of {rounds} (range) | {p0:.0f} ({spread(results[('pipelined', False)])}) | {p1:.0f} ({spread(results[('pipelined', True)])}) | {p1 / p0:.3f} | >= 0.95 | {verdict(p1 / p0 >= 0.95)} |",
     f"| lockstep round trip, us, median of {rounds} (range) | {l0:.1f} ({spread(results[('lockstep', False)])}) | {l1:.1f} ({spread(results[('lockstep', True)])}) | {l1 / l0:.3f} | <= 1.05 | {verdict(l1 / l0 <= 1.05)} |",
     f"",
-    f"load average (1 min) at the end: {load:.1f}",
+    f"build: {os.environ['FLAVOUR']}; lockstep runs of {os.environ.get('LOCKSTEP_COUNT', '30000')} round trips; load average (1 min) at the end: {load:.1f}",
 ]
 print("\n".join(lines))
 with open(os.path.join(out, "indicators.md"), "w") as f:

@@ -29,9 +29,8 @@ public sealed class IndicatorRenderer : IAsyncDisposable
     private readonly WakeSignal _displayWake;
     private readonly WakeSignal _ledsOnAnyChange;
     private readonly WakeSignal _ledsOnEvent;
-    private readonly TaskCompletionSource _displayDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _ledsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _started;
+    private Task _displayDone = Task.CompletedTask;
+    private Task _ledsDone = Task.CompletedTask;
     private long _drawnVersion = -1;
     private string[] _shown = [];
     private long _ledWakeUps;
@@ -67,11 +66,9 @@ public sealed class IndicatorRenderer : IAsyncDisposable
     /// <summary>Starts both loops, each on a thread of its own.</summary>
     public void Start()
     {
-        _started = true;
-        // Threads of their own, not the thread pool's: the display blocks on the bus for tens of milliseconds, and a
-        // pool worker woken for a timer spins before it parks, which on two cores the exchange pays for.
-        StartThread("indicator display", DisplayLoop, _displayDone);
-        StartThread("indicator LEDs", LedLoop, _ledsDone);
+        // Threads of their own, not the thread pool's: the display blocks on the bus for tens of milliseconds.
+        _displayDone = LoopThread.Start("indicator display", DisplayLoop);
+        _ledsDone = LoopThread.Start("indicator LEDs", LedLoop);
     }
 
     /// <summary>Draws the current state now if it changed (the display loop's one step).</summary>
@@ -108,10 +105,7 @@ public sealed class IndicatorRenderer : IAsyncDisposable
         _displayWake.Close();
         _ledsOnAnyChange.Close();
         _ledsOnEvent.Close();
-        if (_started)
-        {
-            await Task.WhenAll(_displayDone.Task, _ledsDone.Task).ConfigureAwait(false);
-        }
+        await Task.WhenAll(_displayDone, _ledsDone).ConfigureAwait(false);
 
         // The last state (DONE, the last square) stays on the display after the program ends.
         DrawIfChanged();
@@ -120,26 +114,6 @@ public sealed class IndicatorRenderer : IAsyncDisposable
         _displayWake.Dispose();
         _ledsOnAnyChange.Dispose();
         _ledsOnEvent.Dispose();
-    }
-
-    private static void StartThread(string name, Action loop, TaskCompletionSource done)
-    {
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                loop();
-            }
-            finally
-            {
-                done.TrySetResult();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = name,
-        };
-        thread.Start();
     }
 
     private void DisplayLoop()

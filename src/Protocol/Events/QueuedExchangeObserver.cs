@@ -19,7 +19,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
     private readonly BoundedEventQueue _queue;
     private readonly ConcurrentDictionary<long, ConnectionSlot> _slots = new();
     private readonly WakeSignal _wake;
-    private readonly TaskCompletionSource _loopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _loopDone;
     private ConnectionSlot? _lastSlot; // The slot of the last square: a pipelined connection finds it without a lookup.
     private long _dropped;
     private volatile bool _completing;
@@ -40,10 +40,8 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
         _queue = new BoundedEventQueue(_options.Capacity);
         _wake = new WakeSignal(timeProvider);
 
-        // A thread of its own, not the thread pool's: a slow observer blocks (I2C, SPI), and on a 2-core Pi a
-        // blocked pool worker would be taken from the connection loops until the pool noticed and grew.
-        var loop = new Thread(Run) { IsBackground = true, Name = "exchange observer queue" };
-        loop.Start();
+        // A thread of its own, not the thread pool's: a slow observer blocks (I2C, SPI).
+        _loopDone = LoopThread.Start("exchange observer queue", Run);
     }
 
     /// <summary>Discrete events not delivered because the queue was full or the adapter was disposed.</summary>
@@ -139,7 +137,7 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
         _wake.Close();
         try
         {
-            await _loopDone.Task.WaitAsync(_options.DrainTimeout, _time).ConfigureAwait(false);
+            await _loopDone.WaitAsync(_options.DrainTimeout, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -187,7 +185,6 @@ public sealed class QueuedExchangeObserver : IExchangeObserver, IAsyncDisposable
             {
                 DeliverPending();
                 _wake.Dispose();
-                _loopDone.TrySetResult();
                 return;
             }
 
