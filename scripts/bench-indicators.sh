@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Does the display slow the exchange? (issue 9). Builds both programs in Release, then runs our client
-# against our server on loopback, alternating between a server with no indicators and one whose
+# Does the display slow the exchange? (issue 9). Builds both programs in Release (Native AOT, as shipped),
+# then runs our client against our server on loopback, alternating between a server with no indicators and one whose
 # simulated SSD1306 sleeps on every write as long as a 400 kHz I2C bus would take for its bytes
 # (a full 128x64 frame: about 23 ms). Pipelined throughput (window 64) and lockstep round trips, each
 # the median of several rounds; prints the ratios with the spread between rounds, and writes
 # artifacts/bench/indicators.md.
 #
-#   bash scripts/bench-indicators.sh               # 5 rounds, the JIT build (dotnet build -c Release)
-#   ROUNDS=9 bash scripts/bench-indicators.sh
-#   AOT=1 ROUNDS=15 bash scripts/bench-indicators.sh   # the Native AOT binaries, as a Pi runs them
+#   bash scripts/bench-indicators.sh               # 5 rounds, the programs as shipped (Native AOT, linux-x64)
+#   ROUNDS=15 bash scripts/bench-indicators.sh
+#   AOT=0 ROUNDS=15 bash scripts/bench-indicators.sh   # the JIT build (dotnet build -c Release) instead
 #
 # Each lockstep measurement is LOCKSTEP_COUNT round trips (default 30,000: well over half a second even
 # compiled ahead of time, so that it spans several display frames and LED flashes; a run shorter than one
@@ -18,23 +18,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 out=artifacts/bench
-if [ "${AOT:-0}" = 1 ]; then
-  # What a Pi, the only place a real display is wired, runs (publish.ps1's default for linux-arm64): Native
-  # AOT, here for this machine's linux-x64. No tiered JIT compiling on a thread of its own during the run.
-  build="${BUILD_DIR:-artifacts/indicators-bench/aot}"
-  mkdir -p "$build" "$out"
-  echo "== Publishing PiSquareServer and PiSquareClient (Release, Native AOT, linux-x64) into $build"
-  for p in PiSquareServer PiSquareClient; do
-    dotnet publish "src/$p/$p.csproj" -c Release -r linux-x64 -p:PublishAot=true -o "$build" --nologo -v quiet
-  done
-else
-  build="${BUILD_DIR:-artifacts/indicators-bench/build}"
-  mkdir -p "$build" "$out"
-  echo "== Building PiSquareServer and PiSquareClient (Release) into $build"
-  dotnet build src/PiSquareServer/PiSquareServer.csproj -c Release -o "$build" --nologo -v quiet
-  dotnet build src/PiSquareClient/PiSquareClient.csproj -c Release -o "$build" --nologo -v quiet
-fi
-ROUNDS="${ROUNDS:-5}" BUILD="$build" OUT="$out" FLAVOUR="$([ "${AOT:-0}" = 1 ] && echo "Native AOT" || echo "JIT")" python3 - <<'PY'
+# The programs as shipped (Native AOT) by default; AOT=0 measures the JIT build (scripts/build-programs.sh).
+flavour=$([ "${AOT:-1}" = 1 ] && echo aot || echo jit)
+build="${BUILD_DIR:-artifacts/indicators-bench/$flavour}"
+mkdir -p "$out"
+bash scripts/build-programs.sh "$build"
+ROUNDS="${ROUNDS:-5}" BUILD="$build" OUT="$out" FLAVOUR="$([ "$flavour" = aot ] && echo "Native AOT" || echo "JIT")" python3 - <<'PY'
 import os, re, socket, statistics, subprocess, time
 build, rounds, out = os.environ["BUILD"], int(os.environ["ROUNDS"]), os.environ["OUT"]
 
@@ -87,7 +76,9 @@ for i in range(rounds):
     print(f"round {i + 1}/{rounds} done", flush=True)
 
 def spread(xs):
-    return f"{min(xs):.0f}-{max(xs):.0f}"
+    # Round trips are tens of microseconds: one decimal, or a 16.8 median shows a "17-20" range.
+    digits = 1 if max(xs) < 1000 else 0
+    return f"{min(xs):.{digits}f}-{max(xs):.{digits}f}"
 
 p0, p1 = statistics.median(results[("pipelined", False)]), statistics.median(results[("pipelined", True)])
 l0, l1 = statistics.median(results[("lockstep", False)]), statistics.median(results[("lockstep", True)])

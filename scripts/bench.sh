@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Load benchmark (issue 4; bench/PiSquareBench, bench/native): builds the tool, our server and client in
-# Release into one folder, compiles the native C reference peers with gcc -O2, then runs the tool, which
-# measures on this machine, over loopback only: lockstep round trips (native blocking, native busy-poll
+# Load benchmark (issue 4; bench/PiSquareBench, bench/native): builds the tool in Release, our server and
+# client as shipped (Native AOT; AOT=0: the JIT build beside the tool), compiles the native C reference
+# peers with gcc -O2, then runs the tool, which measures on this machine, over loopback only: lockstep round trips (native blocking, native busy-poll
 # floor, the textbook's Python server as the baseline, our server, our client), pipelined throughput at
 # windows 1/64/4096, 1/100/1,000 concurrent clients, and the server's start-to-ready time, RSS and idle CPU.
 # Prints a table with the ratios and the issue's targets, and writes artifacts/bench/bench.json and bench.md.
@@ -36,6 +36,15 @@ for attempt in 1 2 3 4; do
     sleep 30
 done
 
+# The server and client CLI rows measure the programs as shipped (Native AOT, scripts/build-programs.sh);
+# AOT=0 measures the JIT build beside the tool instead.
+programs=()
+if [ "${AOT:-1}" = 1 ]; then
+    aot="${LOADBENCH_AOT_DIR:-artifacts/loadbench/aot}"
+    bash scripts/build-programs.sh "$aot"
+    programs=(--server "$aot/PiSquareServer" --client "$aot/PiSquareClient")
+fi
+
 echo "== Compiling the native peers (gcc -O2) into $native"
 make -C bench/native --no-print-directory OUT="$(pwd)/$native"
 
@@ -43,4 +52,4 @@ mkdir -p "$out"
 echo "== PiSquareBench $*"
 # The 1,000-client scenarios need about 1,200 open files: the tool raises its soft limit (up to the hard
 # one) before it starts any server, and says so clearly if that is not enough.
-exec dotnet "$build/PiSquareBench.dll" --native-bin "$native" --json "$out/bench.json" --markdown "$out/bench.md" "$@"
+exec dotnet "$build/PiSquareBench.dll" --native-bin "$native" "${programs[@]}" --json "$out/bench.json" --markdown "$out/bench.md" "$@"

@@ -25,6 +25,7 @@ internal static class BenchCommand
         var json = new Option<string>("--json") { Description = "Write the report as JSON to this file" };
         var markdown = new Option<string>("--markdown") { Description = "Write the report as Markdown to this file" };
         var server = new Option<string>("--server") { Description = "PiSquareServer.dll to measure (default: the one built beside the tool, else src/PiSquareServer/bin/Release); a path that is not a .dll (a published single file, a Native AOT build) is run directly" };
+        var client = new Option<string>("--client") { Description = "PiSquareClient executable for the client CLI rows (default: the one built beside the tool); a .dll is run by the dotnet host" };
         var nativeBin = new Option<string>("--native-bin") { Description = "Folder with prebuilt squares_server and squares_client (default: compile bench/native with gcc -O2 into artifacts/native)" };
         var python = new Option<string>("--python") { Description = "Python interpreter for the textbook's server", DefaultValueFactory = _ => "python3" };
         var only = new Option<string[]>("--only") { Description = "Run only these groups: lockstep, pipelined, concurrent, resources", AllowMultipleArgumentsPerToken = true };
@@ -37,7 +38,7 @@ internal static class BenchCommand
             "and prints each figure with its ratio to the native reference and the baseline, and the issue's targets.\n" +
             "Exit codes: 0 every scenario measured (targets may still be missed), 1 usage, 2 setup failed, 3 some scenario failed, 130 interrupted.")
         {
-            quick, json, markdown, server, nativeBin, python, only, lockstepCount, pipelineCount, duration,
+            quick, json, markdown, server, client, nativeBin, python, only, lockstepCount, pipelineCount, duration,
         };
 
         root.Validators.Add(result =>
@@ -75,6 +76,7 @@ internal static class BenchCommand
                 JsonPath = parse.GetValue(json),
                 MarkdownPath = parse.GetValue(markdown),
                 ServerPath = parse.GetValue(server),
+                ClientPath = parse.GetValue(client),
                 NativeBin = parse.GetValue(nativeBin),
                 Python = parse.GetValue(python)!,
                 Groups = groups.Length == 0 ? BenchSettings.AllGroups : [.. BenchSettings.AllGroups.Where(groups.Contains)],
@@ -108,6 +110,11 @@ internal static class BenchCommand
         }
 
         serverDll = Path.GetFullPath(serverDll);
+        if (settings.ClientPath is { } client && !File.Exists(client))
+        {
+            console.MarkupLine(Markup.Escape($"PiSquareBench: --client {client}: no such file."));
+            return SetupFailed;
+        }
         string configuration = Servers.IsAssembly(serverDll) ? Locations.BuildConfiguration(serverDll) ?? "unknown configuration" : "executable, run directly";
         string textbook = Locations.TextbookServer(repository);
         NativePeers native;

@@ -58,6 +58,9 @@ internal sealed record BenchSettings
     /// <summary>PiSquareServer.dll to start; null to find it.</summary>
     public string? ServerPath { get; init; }
 
+    /// <summary>The PiSquareClient executable (or .dll) the client CLI rows start; null to find it beside the tool.</summary>
+    public string? ClientPath { get; init; }
+
     /// <summary>A folder with prebuilt native peers; null to compile them.</summary>
     public string? NativeBin { get; init; }
 

@@ -17,6 +17,9 @@ internal sealed class Measurements
     /// <summary>The concurrent runs.</summary>
     public Dictionary<string, ConcurrentLoad.Result> Concurrent { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every round of a concurrent scenario that runs several (the paced one), in round order.</summary>
+    public Dictionary<string, List<ConcurrentLoad.Result>> ConcurrentRounds { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Single figures: milliseconds, MiB, percent of a core.</summary>
     public Dictionary<string, double> Scalars { get; } = new(StringComparer.Ordinal);
 

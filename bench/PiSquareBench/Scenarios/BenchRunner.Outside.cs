@@ -28,7 +28,7 @@ internal sealed partial class BenchRunner
             scenarios.Add(TotalOnly("lockstep.outside.server.busy", ours, busy: true));
         }
 
-        string? client = Locations.FindClient();
+        string? client = _settings.ClientPath is { } given ? Path.GetFullPath(given) : Locations.FindClient();
         foreach ((RunningServer? server, bool polling) in new[] { (block, false), (busy, true) })
         {
             if (server is null)
@@ -41,7 +41,7 @@ internal sealed partial class BenchRunner
             scenarios.Add(TwoCounts("lockstep.outside.cclient" + suffix, server, (n, ct) => NativeProcessAsync(server.Port, n, polling, ct), cancellationToken));
             if (client is null)
             {
-                _m.Errors["lockstep.outside.cli" + suffix] = "PiSquareClient was not built beside the tool (bash scripts/bench.sh builds it there)";
+                _m.Errors["lockstep.outside.cli" + suffix] = "PiSquareClient was not built beside the tool (bash scripts/bench.sh builds it there) and --client was not given";
                 continue;
             }
 
