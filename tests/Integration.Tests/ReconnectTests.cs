@@ -43,13 +43,26 @@ public sealed class ReconnectTests
             Count = count,
             Start = -500,
             Retry = Quick,
-            ReceiveTimeout = TimeSpan.FromMilliseconds(kind == FaultKind.Silence ? 400 : 5_000),
+            ReceiveTimeout = TimeSpan.FromMilliseconds(kind == FaultKind.Silence ? 1_000 : 5_000),
         });
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal(count, result.Verified);
-        Assert.Equal(2, result.Reconnects);
-        Assert.Equal(3, proxy.Connections);
+        if (kind == FaultKind.Silence)
+        {
+            // A receive timeout cannot tell a silent server from a machine that stalled the client for longer than
+            // the timeout (CI runs the test assemblies side by side with an AOT link): there, one more reconnect on a
+            // clean connection is the right thing to do. Both faults must still have been ridden out, each
+            // reconnect must be a new connection, and every square must come once and in order.
+            Assert.True(result.Reconnects >= 2, $"{result.Reconnects} reconnects");
+            Assert.Equal(result.Reconnects + 1, proxy.Connections);
+        }
+        else
+        {
+            Assert.Equal(2, result.Reconnects);
+            Assert.Equal(3, proxy.Connections);
+        }
+
         AssertEverySquareOnceInOrder(events, -500, count);
     }
 
