@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark (issue 4; bench/PiSquareBench, bench/native): builds the tool in Release, our server and
 # client as shipped (Native AOT; AOT=0: the JIT build beside the tool), compiles the native C reference
-# peers with gcc -O2, then runs the tool, which measures on this machine, over loopback only: lockstep round trips (native blocking, native busy-poll
-# floor, the textbook's Python server as the baseline, our server, our client), pipelined throughput at
-# windows 1/64/4096, 1/100/1,000 concurrent clients, and the server's start-to-ready time, RSS and idle CPU.
+# peers with gcc -O2, then runs the tool, which measures on this machine, over loopback only: lockstep
+# round trips (native blocking, native busy-poll floor, the textbook's Python server as the baseline, our
+# server, our client), pipelined throughput at windows 1/64/4096, 1/100/1,000 concurrent clients, and the
+# server's start-to-ready time, RSS and idle CPU.
 # Prints a table with the ratios and the issue's targets, and writes artifacts/bench/bench.json and bench.md.
 #
 #   bash scripts/bench.sh            # full run: under 10 minutes on 2 cores

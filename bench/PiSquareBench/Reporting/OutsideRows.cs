@@ -35,9 +35,9 @@ internal static class OutsideRows
 
         // Rates per round: our time ÷ the reference's time is the reference's rate ÷ ours.
         double[] ratios = [.. ours.Zip(reference, static (o, r) => r / o)];
-        double median = Median(ratios);
-        double usOurs = 1e6 / Median(ours);
-        double usReference = 1e6 / Median(reference);
+        double median = Statistic.Median(ratios);
+        double usOurs = 1e6 / Statistic.Median(ours);
+        double usReference = 1e6 / Statistic.Median(reference);
         string band = string.Create(CultureInfo.InvariantCulture, $"{median:0.00}× ({ratios.Min():0.00}–{ratios.Max():0.00})");
         return new BenchRow
         {
@@ -56,12 +56,5 @@ internal static class OutsideRows
             Pass = median <= limit,
             Detail = string.Create(CultureInfo.InvariantCulture, $"ratio per round {string.Join(", ", ratios.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))}"),
         };
-    }
-
-    private static double Median(double[] values)
-    {
-        double[] sorted = [.. values.Order()];
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -21,11 +21,8 @@ internal sealed record PacedRounds(double Median, double Min, double Max, string
         }
 
         double[] ratios = [.. ours.Zip(native, static (o, c) => o.Latency.P99Us / c.Latency.P99Us)];
-        double[] sorted = [.. ratios.Order()];
-        int mid = sorted.Length / 2;
-        double median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
         string perRound = string.Join(", ", ours.Zip(native, static (o, c) => string.Create(
             CultureInfo.InvariantCulture, $"{o.Latency.P99Us / 1000:0.00}/{c.Latency.P99Us / 1000:0.00}")));
-        return new PacedRounds(median, sorted[0], sorted[^1], $"p99 per round, ours/C ms: {perRound}");
+        return new PacedRounds(Statistic.Median(ratios), ratios.Min(), ratios.Max(), $"p99 per round, ours/C ms: {perRound}");
     }
 }

@@ -137,11 +137,10 @@ internal sealed partial class BenchRunner
 
     private void Summarise(string id, List<double> values, string unit, string? more = null)
     {
-        double[] sorted = [.. values.Order()];
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        double median = Statistic.Median(values);
         _m.Scalars[id] = median;
         _m.Details[id] = string.Create(
-            CultureInfo.InvariantCulture, $"median of {sorted.Length} starts; each: {string.Join(", ", values.Select(v => v.ToString(unit == "ms" ? "0" : "0.0", CultureInfo.InvariantCulture)))} {unit}{more}");
-        Report(id, string.Create(CultureInfo.InvariantCulture, $"{median:0.0} {unit} (median of {sorted.Length})"));
+            CultureInfo.InvariantCulture, $"median of {values.Count} starts; each: {string.Join(", ", values.Select(v => v.ToString(unit == "ms" ? "0" : "0.0", CultureInfo.InvariantCulture)))} {unit}{more}");
+        Report(id, string.Create(CultureInfo.InvariantCulture, $"{median:0.0} {unit} (median of {values.Count})"));
     }
 }
