@@ -18,14 +18,15 @@ public interface IConnectionTransport : IDuplexPipe
     bool HasUnreadBytes { get; }
 
     /// <summary>
-    /// Called right after a reply was sent: gives a lockstep peer's next request a very short chance to
-    /// arrive before the loop parks on a read. A transport where this does not pay does nothing.
+    /// Called right after replies were sent: gives the peer's next request (lockstep) or next batch
+    /// (pipelined) a very short chance to arrive before the loop parks on a read. A transport where this
+    /// does not pay does nothing.
     /// </summary>
     void AwaitNextBytesBriefly();
 
     /// <summary>
-    /// Called right after the replies to a pipelined batch were sent: the peer's next batch is likely
-    /// waiting already, so the next read may go straight for the bytes (one system call, as a C server's
+    /// Called right after the replies to a pipelined batch were sent (and the brief wait): the peer's next
+    /// batch is likely waiting already, so the next read may go straight for the bytes (one system call, as a C server's
     /// <c>read</c>) instead of first waiting for them without a buffer. The loop calls it only while few
     /// connections are open, since a read that does wait holds its buffer. Does nothing by default.
     /// </summary>

@@ -5,7 +5,8 @@ namespace IotSquares.Transport;
 
 /// <summary>
 /// Polls a socket for a short while before an asynchronous read parks on it. A lockstep peer answers
-/// within tens of microseconds; catching its bytes by polling skips the event loop's wake-up and the
+/// within tens of microseconds, and a pipelining one sends its next batch as soon as it has read the
+/// last; catching their bytes by polling skips the event loop's wake-up and the
 /// thread hop that follows, which are most of a loopback round trip. The spin is bounded in time and
 /// in how many connections may spin at once, so an idle connection costs nothing and a busy server
 /// never burns more than the cores it was given.

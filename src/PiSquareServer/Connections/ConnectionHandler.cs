@@ -104,14 +104,16 @@ internal sealed partial class ConnectionHandler
         {
             if (replied > 0 && _settings.FewEnoughToSpin)
             {
-                if (replied == 1)
+                // Right after a reply, the client's next request is microseconds away: a lockstep client's at
+                // once, a pipelining client's as soon as it has read this batch. Catching it by polling skips
+                // the event loop's wake-up, which on a quiet machine (an idle core, or a virtual one the
+                // hypervisor parked) costs more than the work: one connection at window 64 went from level
+                // with a blocking C server to 1.3 times its rate (docs/BENCHMARKS.md). The spin is bounded,
+                // and backs off for a client that does not answer within it (a paced one, or one far away).
+                _transport.AwaitNextBytesBriefly();
+                if (replied > 1)
                 {
-                    // Right after a reply, the next request of a lockstep client is microseconds away.
-                    _transport.AwaitNextBytesBriefly();
-                }
-                else
-                {
-                    // A pipelining client's next batch is usually there already: read it in one system call.
+                    // A pipelining client's next batch may be there already: read it in one system call.
                     _transport.ReadOnWithoutWaiting();
                 }
             }
@@ -184,7 +186,7 @@ internal sealed partial class ConnectionHandler
 
     // Hands a read to the session and sends its replies in one flush. Returns the reason to close
     // (null to go on) and how many squares the flush answered (0 when nothing was sent; 1 for a lockstep
-    // reply or a handshake, whose next request is worth a brief spin; more for a pipelined batch).
+    // reply or a handshake; more for a pipelined batch).
     private async ValueTask<(CloseReason? Close, long Replied)> ProcessAsync(
         ReadResult result, CancellationTokenSource clock, CancellationToken deadline, CancellationToken abort)
     {
@@ -227,9 +229,6 @@ internal sealed partial class ConnectionHandler
             // The observers hear of the batch once, now that its replies are on their way (IExchangeObserver.SquareServed).
             _session.ReportServed();
 
-            // Only a lockstep client (one request per read, or a handshake) is worth polling for: a pipelining
-            // client's next batch comes when it has read this one, and on a machine with few cores the spin
-            // would take the very CPU that client needs to send it.
             replied = Math.Max(1, _session.SquaresServed - servedBefore);
         }
 

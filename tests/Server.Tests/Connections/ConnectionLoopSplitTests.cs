@@ -118,6 +118,23 @@ public sealed class ConnectionLoopSplitTests
         Assert.Equal(2, run.Peer.BriefWaits);
     }
 
+    [Fact]
+    public async Task A_pipelined_batch_is_followed_by_a_brief_wait_too()
+    {
+        await using LoopRun run = LoopRun.Start();
+        await run.Peer.SendAsync("HELLO squares/1\n", run.Timeout);
+        await run.Peer.ReceiveLineAsync(run.Timeout);
+        await run.Peer.SendAsync("3\n4\n5\n", run.Timeout);
+        Assert.Equal("9\n", await run.Peer.ReceiveLineAsync(run.Timeout));
+        Assert.Equal("16\n", await run.Peer.ReceiveLineAsync(run.Timeout));
+        Assert.Equal("25\n", await run.Peer.ReceiveLineAsync(run.Timeout));
+        await run.Peer.SendAsync("BYE\n", run.Timeout);
+        await run.ClosedAsync();
+
+        // A pipelining client sends its next batch as soon as it has read this one: worth the same wait.
+        Assert.Equal(2, run.Peer.BriefWaits);
+    }
+
     private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
 
     private static TheoryData<int> Cuts(int length)
