@@ -137,7 +137,7 @@ internal sealed partial class ConnectionTracker : IAsyncDisposable
         {
             await Task.Yield(); // Leave the accept loop at once; the exchange runs on the thread pool.
             using LoopHeartbeat? heartbeat = _heartbeats.Start($"loop of connection {id}");
-            var transport = new SocketTransport(socket, _settings.Spinning, _settings.ReaderOptions, _settings.WriterOptions);
+            IConnectionTransport transport = ConnectionTransports.ForSocket(socket, _settings.Spinning, _settings.ReaderOptions, _settings.WriterOptions);
             var handler = new ConnectionHandler(connection, transport, _settings, _observer, _loggerFactory.CreateLogger<ConnectionHandler>(), heartbeat);
             await handler.RunAsync(_shutdown.Token, _abort.Token);
         }
